@@ -1,0 +1,74 @@
+"""Application wiring: one ``build_application(settings)`` for the entry point, webhook and tests."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import BotContext, Services
+from bot.errors import on_error
+from bot.guards import identify
+from bot.menus import set_menus
+from bot.render import Texts
+from conversations import fallbacks, group_choice, help, joining, language, members, onboarding
+from storage.db import Database
+
+log = logging.getLogger("kopgroep")
+
+GUARDS = -1
+
+
+def build_application(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:
+    """Build the bot. Tests pass a recording ``request``; production talks to the Bot API."""
+    texts = Texts(settings.language, settings.timezone)
+    database = db or Database(settings.database_url)
+    builder = (
+        Application.builder()
+        .token(settings.bot_token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limiter:
+        # Telegram's limits (30/s overall, 20/min per group), with retries after a 429.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    application = builder.build()
+    application.bot_data["services"] = Services(settings=settings, db=database, texts=texts)
+    register_handlers(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Guards first (group -1), then the steps; order inside a group matters."""
+    application.add_handler(TypeHandler(Update, identify), group=GUARDS)
+    for module in (onboarding, joining, help, members, language, group_choice, fallbacks):
+        application.add_handlers(module.handlers())
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    await set_menus(application.bot, services.texts, services.settings.language)
+    log.info("bot @%s ready", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    services.db.dispose()

@@ -1,0 +1,68 @@
+"""The ``kopgroep`` command: run the bot, upgrade the database, or show a demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from urllib.parse import urlsplit
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kopgroep", description="Telegram bot for a CSR steering group")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    db = commands.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=["upgrade"], help="apply the migrations")
+    demo = commands.add_parser("demo", help="see the bot work against a local fake Telegram, no token needed")
+    demo.add_argument("--language", choices=["nl", "en"], default="nl")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(language=args.language)
+        settings = load_settings(require_token=args.command == "run")
+    except ConfigError as error:
+        print(f"kopgroep: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Do not log request URLs: they carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    if args.command == "db":
+        print("database is up to date")
+        return 0
+    run(settings)
+    return 0
+
+
+def run(settings: Settings) -> None:
+    """Run until stopped: polling by default, webhook when configured."""
+    from telegram import Update
+
+    from bot.app import build_application
+
+    application = build_application(settings)
+    if settings.mode == "webhook":
+        assert settings.webhook_url is not None
+        application.run_webhook(
+            listen=settings.listen_host,
+            port=settings.listen_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Settings from environment variables (and an optional ``.env`` file).
+
+Every setting is read and checked once at start-up; a missing or malformed value raises
+:class:`ConfigError` with one line that names the variable, which the entry point prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+LANGUAGES = ("nl", "en")
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret token.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to start, already validated."""
+
+    bot_token: str
+    database_url: str
+    timezone: str = "Europe/Brussels"
+    language: str = "nl"
+    api_base_url: str = DEFAULT_API_BASE_URL
+    webhook_url: str | None = None
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 8443
+    webhook_secret: str | None = None
+    log_level: str = "INFO"
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+
+    @property
+    def mode(self) -> str:
+        """``webhook`` when a webhook URL is configured, otherwise ``polling``."""
+        return "webhook" if self.webhook_url else "polling"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_api_url(self) -> str:
+        """Base URL in the form PTB expects (the token is appended to it)."""
+        return f"{self.api_base_url}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        return f"{self.api_base_url}/file/bot"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | os.PathLike[str] | None = ".env",
+    require_token: bool = True,
+) -> Settings:
+    """Read settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is None:
+        if require_token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it "
+                "(or run `kopgroep demo` to see the bot without one)"
+            )
+        token = "0000:not-set"
+    elif not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<secret> as BotFather gives it")
+
+    data_dir = Path(get("DATA_DIR") or "data")
+    database_url = get("DATABASE_URL") or f"sqlite:///{(data_dir / 'kopgroep.db').as_posix()}"
+    database_url = _normalise_database_url(database_url)
+
+    timezone = get("TIMEZONE") or "Europe/Brussels"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE is malformed: {timezone!r} is not a known time zone such as Europe/Brussels") from None
+
+    language = (get("LANGUAGE") or "nl").lower()
+    if language not in LANGUAGES:
+        raise ConfigError(f"LANGUAGE is malformed: {language!r}; use one of {', '.join(LANGUAGES)}")
+
+    api_base_url = (get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
+    _check_http_url("TELEGRAM_API_BASE_URL", api_base_url)
+    if api_base_url.endswith("/bot"):
+        # Accept the PTB-style value as well as the bare server root.
+        api_base_url = api_base_url[: -len("/bot")]
+
+    webhook_url = get("WEBHOOK_URL")
+    webhook_secret = get("WEBHOOK_SECRET")
+    if webhook_url is not None:
+        _check_http_url("WEBHOOK_URL", webhook_url)
+        if webhook_secret is None:
+            raise ConfigError("WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 of A-Z a-z 0-9 _ -)")
+    if webhook_secret is not None and not _SECRET_RE.match(webhook_secret):
+        raise ConfigError("WEBHOOK_SECRET is malformed: use 1-256 characters from A-Z a-z 0-9 _ -")
+
+    listen = get("WEBHOOK_LISTEN") or "127.0.0.1:8443"
+    host, _, port_text = listen.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"WEBHOOK_LISTEN is malformed: {listen!r}; expected host:port such as 0.0.0.0:8443")
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
+
+    return Settings(
+        bot_token=token,
+        database_url=database_url,
+        timezone=timezone,
+        language=language,
+        api_base_url=api_base_url,
+        webhook_url=webhook_url,
+        listen_host=host,
+        listen_port=int(port_text),
+        webhook_secret=webhook_secret,
+        log_level=log_level,
+        data_dir=data_dir,
+    )
+
+
+def _check_http_url(name: str, value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} is malformed: {value!r} is not an http(s) URL")
+
+
+def _normalise_database_url(url: str) -> str:
+    """Map plain ``postgres://`` URLs to the driver we use (psycopg 3, see storage/db.py)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if not (url.startswith("sqlite") or url.startswith("postgresql+psycopg")):
+        raise ConfigError("DATABASE_URL is malformed: use sqlite:///path/to/file.db or postgresql://user@host/db")
+    return url

@@ -1,0 +1,44 @@
+"""The global error handler: log with context, tell the user in plain words, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.messaging import send_html
+
+log = logging.getLogger("kopgroep.errors")
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure (ids only: no message texts) and apologise in the chat's language."""
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=context.error)
+        return
+    chat = update.effective_chat
+    user = update.effective_user
+    log.error(
+        "update %s failed (chat %s, user %s, kind %s)",
+        update.update_id,
+        chat.id if chat else None,
+        user.id if user else None,
+        _kind(update),
+        exc_info=context.error,
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(context.render("common/error"), show_alert=True)
+        elif chat is not None:
+            await send_html(context.bot, chat.id, context.render("common/error"))
+    except TelegramError:
+        log.warning("could not tell chat %s about the error", chat.id if chat else None)
+
+
+def _kind(update: Update) -> str:
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member", "chat_member"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"

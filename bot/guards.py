@@ -1,0 +1,88 @@
+"""Who is this, which group, may they do this.
+
+``identify`` runs in handler group -1 for every update and loads the sender's role (one
+database unit); the decorators below wrap handlers that need a role or a kind of chat.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Awaitable, Callable
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext, telegram_user
+from bot.messaging import send_html
+from storage import people
+
+Callback = Callable[[Update, BotContext], Awaitable[object]]
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Load the actor (group) or private context (private chat) and the update's language."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    if chat.type == ChatType.PRIVATE:
+        if user is None or user.is_bot:
+            return
+        context.private = await context.db.run(people.private_context, telegram_user(user))
+        person, current = context.private.person, context.private.current
+        context.lang = context.texts.lang(person.language or (current.language if current else None))
+        return
+    sender = telegram_user(user) if user is not None and not user.is_bot else None
+    context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
+    if context.actor.trajectory is not None:
+        context.lang = context.actor.trajectory.language
+
+
+async def refuse(update: Update, context: BotContext, template: str, alert: str) -> None:
+    """Tell the user no: a pop-up for a button press, a message otherwise."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.label(alert), show_alert=True)
+    elif update.effective_chat is not None:
+        await send_html(context.bot, update.effective_chat.id, context.render(template))
+
+
+def registered_group(callback: Callback) -> Callback:
+    """Only in a group that is registered as a steering group."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: BotContext) -> object:
+        if context.actor is None:
+            await refuse(update, context, "common/group_only", "alert.stale")
+            return None
+        if context.actor.trajectory is None:
+            await refuse(update, context, "onboarding/not_registered", "alert.stale")
+            return None
+        return await callback(update, context)
+
+    return guarded
+
+
+def moderator_only(callback: Callback) -> Callback:
+    """Only a moderator, in a registered group."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: BotContext) -> object:
+        actor = context.actor
+        if actor is not None and actor.trajectory is not None and not actor.is_moderator:
+            await refuse(update, context, "common/moderator_only", "alert.moderator_only")
+            return None
+        return await callback(update, context)
+
+    return registered_group(guarded)
+
+
+def private_only(callback: Callback) -> Callback:
+    """Only in the private chat with the bot."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: BotContext) -> object:
+        if context.private is None:
+            await refuse(update, context, "common/private_only", "alert.stale")
+            return None
+        return await callback(update, context)
+
+    return guarded

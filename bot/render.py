@@ -1,0 +1,91 @@
+"""All words a user sees: Jinja2 templates (HTML, autoescaped) and button labels, per language.
+
+Templates live in ``bot/templates/<lang>/<step>/<name>.j2``; short labels (buttons, command
+menu descriptions) in ``bot/templates/<lang>/labels.toml``. Both languages hold the same names;
+``tests/test_texts.py`` checks that.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from bot.config import LANGUAGES
+
+TEMPLATES = Path(__file__).with_name("templates")
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+
+
+class Texts:
+    """Renders message templates and looks up labels for one of the supported languages."""
+
+    def __init__(self, default_language: str = "nl", timezone: str = "Europe/Brussels") -> None:
+        self.default_language = default_language
+        self.timezone = timezone
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(enabled_extensions=("j2",), default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["mention"] = mention
+
+    def lang(self, language: str | None) -> str:
+        return language if language in LANGUAGES else self.default_language
+
+    def render(self, language: str | None, name: str, /, **context: object) -> str:
+        """Render ``<lang>/<name>.j2`` to Telegram HTML."""
+        lang = self.lang(language)
+        tz = ZoneInfo(str(context.pop("timezone", None) or self.timezone))
+        template = self.env.get_template(f"{lang}/{name}.j2")
+        text = template.render(
+            **context,
+            lang=lang,
+            fmt_date=lambda value: format_date(value.astimezone(tz), "long", locale=LOCALES[lang]),
+            fmt_datetime=lambda value: _format_datetime(value, tz, lang),
+        )
+        return text.strip()
+
+    def label(self, language: str | None, key: str, /, **values: object) -> str:
+        """A short label (a button, a command description), plain text."""
+        text = self._labels[self.lang(language)][key]
+        return text.format(**values) if values else text
+
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        labels = {}
+        for lang in LANGUAGES:
+            with (TEMPLATES / lang / "labels.toml").open("rb") as handle:
+                labels[lang] = _flatten(tomllib.load(handle))
+        return labels
+
+
+def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+def _format_datetime(value: datetime, tz: ZoneInfo, lang: str) -> str:
+    pattern = "d MMMM y 'om' HH:mm" if lang == "nl" else "d MMMM y 'at' HH:mm"
+    return format_datetime(value.astimezone(tz), pattern, locale=LOCALES[lang])
+
+
+def mention(person: object) -> Markup:
+    """A clickable name that works without a username (tg://user?id=...)."""
+    name = getattr(person, "display_name", None) or str(getattr(person, "first_name", ""))
+    telegram_id = int(getattr(person, "telegram_id"))
+    return Markup('<a href="tg://user?id={}">{}</a>').format(telegram_id, name)
