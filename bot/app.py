@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
@@ -40,7 +39,9 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # No default parse_mode: PTB would add it to calls that have no such parameter; our
+        # send helpers (bot/messaging.py) pass HTML explicitly.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from telegram import Bot, Message, ReplyParameters
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
@@ -114,3 +114,8 @@ async def send_html(
             )
         )
     return sent
+
+
+async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text of the message a button belongs to (texts here are always short)."""
+    await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import BotContext, telegram_user
 from bot.guards import private_only
 from bot.keyboards import GROUP_PATTERN, group_keyboard
-from bot.messaging import send_html
+from bot.messaging import edit_html, send_html
 from storage import people, trajectories
 from storage.records import TrajectoryRecord
 
@@ -63,7 +63,7 @@ async def group_chosen(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     trajectory = await context.db.run(trajectories.by_id, trajectory_id)
-    await query.edit_message_text(context.render("group_choice/chosen", trajectory=trajectory))
+    await edit_html(query, context.render("group_choice/chosen", trajectory=trajectory))
 
 
 def handlers() -> list:

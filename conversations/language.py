@@ -9,7 +9,7 @@ from bot.config import LANGUAGES
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import LANGUAGE_PATTERN, language_keyboard
-from bot.messaging import send_html
+from bot.messaging import edit_html, send_html
 from storage import people, trajectories
 
 
@@ -65,7 +65,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await context.db.run(people.set_person_language, telegram_user(query.from_user), code)
-        await query.edit_message_text(context.render("language/changed", lang=code, scope="private"))
+        await edit_html(query, context.render("language/changed", lang=code, scope="private"))
         return
     actor = context.actor
     if actor is None or actor.trajectory is None or scope != f"g{actor.trajectory.id}":
@@ -76,7 +76,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await context.db.run(trajectories.set_language, actor.trajectory.id, code)
-    await query.edit_message_text(context.render("language/changed", lang=code, scope="group"))
+    await edit_html(query, context.render("language/changed", lang=code, scope="group"))
 
 
 def handlers() -> list:

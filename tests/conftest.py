@@ -83,3 +83,29 @@ def table_names(url: str) -> set[str]:
         return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def core():
+    from bot.fake_telegram.core import FakeTelegram
+
+    return FakeTelegram()
+
+
+@pytest.fixture
+async def harness(core, db: Database):
+    """The application on the in-process fake Telegram, on SQLite and on PostgreSQL."""
+    from bot.app import build_application
+    from bot.fake_telegram.request import FakeTelegramRequest
+    from tests.harness import Harness, make_settings
+
+    settings = make_settings(core, db.url)
+    app = build_application(
+        settings, db=db, request=FakeTelegramRequest(core), updates_request=FakeTelegramRequest(core)
+    )
+    h = Harness(core, app, db)
+    await h.start()
+    yield h
+    await h.stop()
+    if h.errors:
+        raise h.errors[0]

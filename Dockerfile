@@ -1,0 +1,23 @@
+# Kopgroep bot: slim image, non-root user, data on a volume, migrations applied at start.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATA_DIR=/data
+
+RUN useradd --create-home --uid 10001 kopgroep \
+    && mkdir -p /data \
+    && chown kopgroep:kopgroep /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY conversations ./conversations
+COPY storage ./storage
+RUN pip install --no-cache-dir .
+
+USER kopgroep
+VOLUME ["/data"]
+EXPOSE 8443
+# `kopgroep run` applies the migrations, then polls (or serves the webhook when WEBHOOK_URL is set).
+CMD ["kopgroep", "run"]
