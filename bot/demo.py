@@ -1,0 +1,96 @@
+"""``kopgroep demo``: the real bot against the fake Telegram on 127.0.0.1, with scripted members.
+
+No token and no internet needed. The bot polls the fake server over HTTP exactly as it would
+poll Telegram; the script plays a moderator and three members, then prints the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+
+from bot.config import load_settings
+from bot.fake_telegram.core import FakeTelegram
+from bot.fake_telegram.server import FakeTelegramServer
+from bot.fake_telegram.waiting import wait_for, wait_for_bot_message
+
+ORGANISATION = "Gemeente Zottegem"
+
+
+def run_demo(language: str = "nl") -> int:
+    """Run the scripted demo and print the transcript; returns the exit code."""
+    logging.basicConfig(level=logging.WARNING)
+    transcript = asyncio.run(_demo(language))
+    print(transcript)
+    return 0
+
+
+async def _demo(language: str) -> str:
+    from bot.app import build_application
+    from storage.migrate import upgrade
+
+    core = FakeTelegram()
+    async with FakeTelegramServer(core) as server:
+        with tempfile.TemporaryDirectory(prefix="kopgroep-demo-") as folder:
+            database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
+            upgrade(database_url)
+            settings = load_settings(
+                {
+                    "TELEGRAM_BOT_TOKEN": core.token,
+                    "TELEGRAM_API_BASE_URL": server.base_url,
+                    "DATABASE_URL": database_url,
+                    "LANGUAGE": language,
+                },
+                env_file=None,
+            )
+            application = build_application(settings)
+            async with application:
+                await application.post_init(application)  # type: ignore[misc]
+                await application.start()
+                assert application.updater is not None
+                await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+                try:
+                    await _script(core)
+                finally:
+                    await application.updater.stop()
+                    await application.stop()
+    return core.transcript()
+
+
+async def _script(core: FakeTelegram) -> None:
+    """A moderator adds the bot; members join; the group looks at who is in."""
+    group = core.add_group("Kopgroep MVO")
+    anne = core.add_user("Anne", last_name="Peeters", username="anne_p")
+    bart = core.add_user("Bart", username="bartv")
+    chris = core.add_user("Chris")
+    dirk = core.add_user("Dirk", language_code="en")
+    core.add_member(group, anne, "creator")
+    core.add_member(group, bart, "administrator")
+    for member in (chris, dirk):
+        core.add_member(group, member)
+
+    core.add_bot_to_group(group, anne)
+    welcome = await wait_for_bot_message(core, group["id"])
+    question = await wait_for_bot_message(core, group["id"], since=1)
+    core.send_message(anne, group, ORGANISATION, reply_to_message_id=question["message_id"])
+    await wait_for_bot_message(core, group["id"], contains=ORGANISATION)
+
+    join_url = welcome["reply_markup"]["inline_keyboard"][0][0]["url"]
+    for member in (anne, bart, chris):
+        core.open_link(member, join_url)
+        await wait_for_bot_message(core, member["id"])
+
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(dirk, group, "/leden")
+    await wait_for_bot_message(core, group["id"], since=seen)
+
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(anne, group, "/moderator")
+    pick = await wait_for_bot_message(core, group["id"], since=seen)
+    core.press_button(anne, pick, text="Bart")
+    await wait_for_bot_message(core, group["id"], since=seen + 1)
+    await wait_for(core, lambda c: all(q["answered"] for q in c.callback_queries.values()))
