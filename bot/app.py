@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import LinkPreviewOptions, Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, TypeHandler
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -14,7 +20,15 @@ from bot.errors import on_error
 from bot.guards import identify
 from bot.menus import set_menus
 from bot.render import Texts
-from conversations import fallbacks, group_choice, help, joining, language, members, onboarding
+from conversations import (
+    fallbacks,
+    group_choice,
+    help,
+    joining,
+    language,
+    members,
+    onboarding,
+)
 from storage.db import Database
 
 log = logging.getLogger("kopgroep")

@@ -7,7 +7,7 @@ database unit); the decorators below wrap handlers that need a role or a kind of
 from __future__ import annotations
 
 import functools
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType

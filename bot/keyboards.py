@@ -6,7 +6,7 @@ the anchored patterns below. It is never trusted: handlers check the presser may
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url

@@ -47,12 +47,7 @@ class Texts:
         lang = self.lang(language)
         tz = ZoneInfo(str(context.pop("timezone", None) or self.timezone))
         template = self.env.get_template(f"{lang}/{name}.j2")
-        text = template.render(
-            **context,
-            lang=lang,
-            fmt_date=lambda value: format_date(value.astimezone(tz), "long", locale=LOCALES[lang]),
-            fmt_datetime=lambda value: _format_datetime(value, tz, lang),
-        )
+        text = template.render(**context, lang=lang, **date_formatters(lang, tz))
         return text.strip()
 
     def label(self, language: str | None, key: str, /, **values: object) -> str:
@@ -79,13 +74,22 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def _format_datetime(value: datetime, tz: ZoneInfo, lang: str) -> str:
-    pattern = "d MMMM y 'om' HH:mm" if lang == "nl" else "d MMMM y 'at' HH:mm"
-    return format_datetime(value.astimezone(tz), pattern, locale=LOCALES[lang])
+def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
+    """``fmt_date`` and ``fmt_datetime`` for templates: the user's language, the group's time zone."""
+    locale = LOCALES[lang]
+    at = "'om'" if lang == "nl" else "'at'"
+
+    def fmt_date(value: datetime) -> str:
+        return format_date(value.astimezone(tz), "long", locale=locale)
+
+    def fmt_datetime(value: datetime) -> str:
+        return format_datetime(value.astimezone(tz), f"d MMMM y {at} HH:mm", locale=locale)
+
+    return {"fmt_date": fmt_date, "fmt_datetime": fmt_datetime}
 
 
 def mention(person: object) -> Markup:
     """A clickable name that works without a username (tg://user?id=...)."""
     name = getattr(person, "display_name", None) or str(getattr(person, "first_name", ""))
-    telegram_id = int(getattr(person, "telegram_id"))
+    telegram_id = int(person.telegram_id)
     return Markup('<a href="tg://user?id={}">{}</a>').format(telegram_id, name)

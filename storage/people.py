@@ -7,7 +7,13 @@ from sqlalchemy.orm import Session
 
 from storage.convert import member_record, person_record, trajectory_record
 from storage.models import Membership, Person, Trajectory, utcnow
-from storage.records import Actor, MemberRecord, PersonRecord, PrivateContext, TelegramUser
+from storage.records import (
+    Actor,
+    MemberRecord,
+    PersonRecord,
+    PrivateContext,
+    TelegramUser,
+)
 
 MODERATOR = "moderator"
 MEMBER = "member"

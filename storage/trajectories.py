@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from storage import prompts
 from storage.convert import trajectory_record
 from storage.models import Trajectory
-from storage.people import JOINED, LEFT, MODERATOR, SEEN, ensure_membership, moderator_ids, upsert_person
+from storage.people import (
+    JOINED,
+    LEFT,
+    MODERATOR,
+    SEEN,
+    ensure_membership,
+    moderator_ids,
+    upsert_person,
+)
 from storage.records import TelegramUser, TrajectoryRecord
 
 

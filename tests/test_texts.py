@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +16,7 @@ NAMELESS = TrajectoryRecord(2, -101, "Groep", None, "nl", "Europe/Brussels", "to
 ANNE = PersonRecord(1, 1001, "Anne", "<b>Peeters</b>", "annep", None, True, 1)
 BART = PersonRecord(2, 1002, "Bart", None, None, None, False, None)
 JOINED = [
-    MemberRecord(ANNE, "moderator", "joined", datetime(2026, 11, 26, 13, 5, tzinfo=timezone.utc)),
+    MemberRecord(ANNE, "moderator", "joined", datetime(2026, 11, 26, 13, 5, tzinfo=UTC)),
     MemberRecord(BART, "member", "joined", None),
 ]
 USER = TelegramUser(1001, "Anne & co")

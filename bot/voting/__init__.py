@@ -1,6 +1,12 @@
 """Voting rounds: tally, agreement (Kendall's W) and the consensus rule. Pure logic, stdlib only."""
 
-from bot.voting.concordance import AGREEMENT_KEYS, Concordance, concordance, describe_agreement, kendall_w
+from bot.voting.concordance import (
+    AGREEMENT_KEYS,
+    Concordance,
+    concordance,
+    describe_agreement,
+    kendall_w,
+)
 from bot.voting.consensus import (
     DEFAULT_RULE,
     MAJORITY_RULE,

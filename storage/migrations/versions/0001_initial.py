@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-27 00:11:34.432045
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import storage.models
-
 
 revision = '0001'
 down_revision = None
