@@ -1,8 +1,9 @@
 """All words a user sees: Jinja2 templates (HTML, autoescaped) and button labels, per language.
 
-Templates live in ``bot/templates/<lang>/<step>/<name>.j2``; short labels (buttons, command
-menu descriptions) in ``bot/templates/<lang>/labels.toml``. Both languages hold the same names;
-``tests/test_texts.py`` checks that.
+Templates live in ``bot/templates/<lang>/<step>/<name>.j2``; short labels (buttons, pop-ups,
+command menu descriptions) in ``bot/templates/<lang>/labels.toml`` and, per step, in
+``bot/templates/<lang>/<step>/labels.toml`` (keys there are prefixed with ``<step>.``). Both
+languages hold the same names; ``tests/test_texts.py`` checks that.
 """
 
 from __future__ import annotations
@@ -57,10 +58,15 @@ class Texts:
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
-        labels = {}
+        labels: dict[str, dict[str, str]] = {}
         for lang in LANGUAGES:
-            with (TEMPLATES / lang / "labels.toml").open("rb") as handle:
-                labels[lang] = _flatten(tomllib.load(handle))
+            root = TEMPLATES / lang
+            labels[lang] = {}
+            for path in sorted(root.rglob("labels.toml")):
+                folder = path.parent.relative_to(root).as_posix()
+                prefix = "" if folder == "." else folder.replace("/", ".") + "."
+                with path.open("rb") as handle:
+                    labels[lang].update(_flatten(tomllib.load(handle), prefix))
         return labels
 
 
