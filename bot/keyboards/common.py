@@ -1,4 +1,4 @@
-"""Inline keyboards and the callback data they carry.
+"""Keyboards of the foundation: joining, languages, co-moderators, group choice.
 
 Callback data is namespaced (``<ns>:<ids>``), well under Telegram's 64 bytes, and matched by
 the anchored patterns below. It is never trusted: handlers check the presser may do it.
