@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -81,7 +82,7 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
 
 
 def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
-    """``fmt_date`` and ``fmt_datetime`` for templates: the user's language, the group's time zone."""
+    """``fmt_date``, ``fmt_datetime`` and ``fmt_number`` for templates: the user's language, the group's time zone."""
     locale = LOCALES[lang]
     at = "'om'" if lang == "nl" else "'at'"
 
@@ -91,7 +92,10 @@ def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
     def fmt_datetime(value: datetime) -> str:
         return format_datetime(value.astimezone(tz), f"d MMMM y {at} HH:mm", locale=locale)
 
-    return {"fmt_date": fmt_date, "fmt_datetime": fmt_datetime}
+    def fmt_number(value: float) -> str:
+        return format_decimal(value, format="#,##0.##", locale=locale)
+
+    return {"fmt_date": fmt_date, "fmt_datetime": fmt_datetime, "fmt_number": fmt_number}
 
 
 def mention(person: object) -> Markup:

@@ -11,7 +11,6 @@ from telegram.ext import Application
 
 from bot.config import Settings, load_settings
 from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.html_check import strip_html
 from storage.db import Database
 
 
@@ -96,7 +95,8 @@ class Harness:
     # Reading what the bot said ----------------------------------------------------------
     def bot_texts(self, chat: Any) -> list[str]:
         chat_id = chat["id"] if isinstance(chat, dict) else chat
-        return [strip_html(m.get("text", "")) for m in self.core.sent_messages(chat_id)]
+        # Stored as Telegram returns it: plain text, the HTML already turned into entities.
+        return [m.get("text", "") for m in self.core.sent_messages(chat_id)]
 
     def last_text(self, chat: Any) -> str:
         texts = self.bot_texts(chat)

@@ -1,0 +1,88 @@
+"""The opening synthesis: the moderator's notes, sessions, and the facts behind the progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.progress import Facts
+from storage.models import Dialogue, Meeting, Theme, TrajectoryNote, utcnow
+from storage.records import MeetingRecord, ScanFinding, SynthesisData
+
+NOTE_KINDS = ("lokale_foto", "sterktes", "zwaktes", "kandidaten", "agenda")
+MAX_NOTE = 1500
+
+
+def set_note(session: Session, trajectory_id: int, kind: str, text: str | None) -> None:
+    """Store (or, with an empty text, remove) one of the moderator's notes."""
+    if kind not in NOTE_KINDS:
+        raise ValueError(f"unknown note kind {kind!r}")
+    note = session.get(TrajectoryNote, (trajectory_id, kind))
+    if not text:
+        if note is not None:
+            session.delete(note)
+        return
+    if note is None:
+        session.add(TrajectoryNote(trajectory_id=trajectory_id, kind=kind, text=text))
+    else:
+        note.text = text
+        note.updated_at = utcnow()
+
+
+def notes(session: Session, trajectory_id: int) -> dict[str, str]:
+    rows = session.scalars(select(TrajectoryNote).where(TrajectoryNote.trajectory_id == trajectory_id))
+    return {row.kind: row.text for row in rows}
+
+
+def facts(session: Session, trajectory_id: int) -> Facts:
+    """Counts for the progress of the method's steps (one query per table, no rows loaded)."""
+    themes = session.scalar(
+        select(func.count()).select_from(Theme).where(
+            Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen", "parked"))
+        )
+    )
+    chosen = session.scalar(
+        select(func.count()).select_from(Theme).where(Theme.trajectory_id == trajectory_id, Theme.status == "chosen")
+    )
+    meetings = session.scalar(
+        select(func.count()).select_from(Meeting).where(Meeting.trajectory_id == trajectory_id, Meeting.opened_at.is_not(None))
+    )
+    dialogues = session.scalar(
+        select(func.count()).select_from(Dialogue).where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_not(None))
+    )
+    return Facts(themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0)
+
+
+def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:
+    """Everything the synthesis shows, read in one unit of work."""
+    themes = session.execute(
+        select(Theme.name, Theme.maturity, Theme.strengths, Theme.weaknesses)
+        .where(Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen")), Theme.parent_id.is_(None))
+        .order_by(Theme.position)
+    ).all()
+    findings = tuple(
+        ScanFinding(name=name, maturity=maturity, strengths=strengths, weaknesses=weaknesses)
+        for name, maturity, strengths, weaknesses in themes
+        if maturity is not None or strengths or weaknesses
+    )
+    return SynthesisData(
+        facts=facts(session, trajectory_id),
+        notes=notes(session, trajectory_id),
+        candidate_names=tuple(name for name, *_ in themes),
+        scan_findings=findings,
+    )
+
+
+def open_meeting(session: Session, trajectory_id: int, starts_at: datetime | None) -> MeetingRecord:
+    """Record a session that opens now (at ``starts_at`` when the moderator gave a time)."""
+    now = utcnow()
+    meeting = Meeting(trajectory_id=trajectory_id, starts_at=starts_at or now, opened_at=now)
+    session.add(meeting)
+    session.flush()
+    return MeetingRecord(meeting.id, meeting.trajectory_id, meeting.starts_at, meeting.synthesis_message_id)
+
+
+def set_synthesis_message(session: Session, meeting_id: int, message_id: int) -> None:
+    session.get_one(Meeting, meeting_id).synthesis_message_id = message_id
