@@ -28,6 +28,7 @@ from conversations import (
     language,
     members,
     onboarding,
+    session,
 )
 from storage.db import Database
 
@@ -74,7 +75,7 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
-    for module in (onboarding, joining, help, members, language, group_choice, fallbacks):
+    for module in (onboarding, joining, help, members, language, group_choice, session, fallbacks):
         application.add_handlers(module.handlers())
 
 

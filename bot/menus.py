@@ -16,7 +16,7 @@ from bot.render import Texts
 PRIVATE = ("help", "groep", "taal")
 GROUP = ("help", "leden", "uitnodiging")
 # Group admins see the moderator commands too: moderators are made from admins.
-ADMINS = GROUP + ("organisatie", "moderator", "taal")
+ADMINS = GROUP + ("organisatie", "moderator", "taal", "sessie", "notitie")
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.progress import Facts
+
 
 @dataclass(frozen=True)
 class TelegramUser:
@@ -103,3 +105,29 @@ class PrivateContext:
     @property
     def needs_choice(self) -> bool:
         return self.current is None and len(self.memberships) > 1
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    id: int
+    trajectory_id: int
+    starts_at: datetime | None
+    synthesis_message_id: int | None
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    """What the imported MVO-scan says about one theme."""
+
+    name: str
+    maturity: float | None
+    strengths: str | None
+    weaknesses: str | None
+
+
+@dataclass(frozen=True)
+class SynthesisData:
+    facts: Facts
+    notes: dict[str, str]
+    candidate_names: tuple[str, ...]
+    scan_findings: tuple[ScanFinding, ...]
