@@ -14,6 +14,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.anonymity import ballot_key
 from bot.config import Settings
 from bot.context import BotContext, Services
 from bot.errors import on_error
@@ -21,6 +22,7 @@ from bot.guards import identify
 from bot.menus import set_menus
 from bot.render import Texts
 from conversations import (
+    ballot,
     fallbacks,
     group_choice,
     help,
@@ -29,6 +31,7 @@ from conversations import (
     members,
     onboarding,
     session,
+    voting,
 )
 from storage.db import Database
 
@@ -66,7 +69,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     application = builder.build()
-    application.bot_data["services"] = Services(settings=settings, db=database, texts=texts)
+    application.bot_data["services"] = Services(settings=settings, db=database, texts=texts, ballot_key=ballot_key(settings))
     register_handlers(application)
     application.add_error_handler(on_error)
     return application
@@ -75,13 +78,16 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
-    for module in (onboarding, joining, help, members, language, group_choice, session, fallbacks):
+    for module in (onboarding, joining, help, members, language, group_choice, session, voting, ballot):
         application.add_handlers(module.handlers())
+    # Last: private messages no step took, offered first to the steps that wait for free text.
+    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply,)))
 
 
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data["services"]
     await set_menus(application.bot, services.texts, services.settings.language)
+    await voting.reschedule_deadlines(application)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -42,6 +42,8 @@ class Settings:
     webhook_secret: str | None = None
     log_level: str = "INFO"
     data_dir: Path = field(default_factory=lambda: Path("data"))
+    # Key for ballot pseudonyms; when unset, a random key kept in the data folder (bot/anonymity.py).
+    ballot_secret: str | None = None
 
     @property
     def mode(self) -> str:
@@ -126,6 +128,10 @@ def load_settings(
     if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ConfigError(f"WEBHOOK_LISTEN is malformed: {listen!r}; expected host:port such as 0.0.0.0:8443")
 
+    ballot_secret = get("BALLOT_SECRET")
+    if ballot_secret is not None and len(ballot_secret) < 32:
+        raise ConfigError("BALLOT_SECRET is malformed: use at least 32 random characters (e.g. `openssl rand -hex 32`)")
+
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
@@ -142,6 +148,7 @@ def load_settings(
         webhook_secret=webhook_secret,
         log_level=log_level,
         data_dir=data_dir,
+        ballot_secret=ballot_secret,
     )
 
 

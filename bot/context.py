@@ -24,6 +24,7 @@ class Services:
     settings: Settings
     db: Database
     texts: Texts
+    ballot_key: bytes  # for ballot pseudonyms (bot/anonymity.py)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -44,6 +45,7 @@ async def _demo(language: str) -> str:
                     "TELEGRAM_API_BASE_URL": server.base_url,
                     "DATABASE_URL": database_url,
                     "LANGUAGE": language,
+                    "BALLOT_SECRET": secrets.token_hex(32),
                 },
                 env_file=None,
             )

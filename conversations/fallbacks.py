@@ -1,12 +1,21 @@
-"""What nobody else handled in a private chat: an unknown command, or a message out of turn."""
+"""Private chat messages no command took: answers the bot waits for, else a friendly word.
+
+Steps that wait for free text in private (a reason on a ballot, an anonymous dialogue answer,
+...) register a *consumer*: an async function that returns True when the message was theirs.
+One handler tries them in order, so no step swallows another step's message.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.context import BotContext
 from bot.messaging import send_html
+
+Consumer = Callable[[Update, BotContext], Awaitable[bool]]
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -21,10 +30,18 @@ async def unexpected_input(update: Update, context: BotContext) -> None:
     await send_html(context.bot, update.effective_chat.id, context.render("common/unexpected_input"))
 
 
-def handlers() -> list:
+def handlers(consumers: Sequence[Consumer] = ()) -> list:
     """Registered last in group 0, so they only catch what no step handler took."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+    async def private_message(update: Update, context: BotContext) -> None:
+        """Offer the message to each waiting step; nobody wanted it: say so kindly."""
+        for consumer in consumers:
+            if await consumer(update, context):
+                return
+        await unexpected_input(update, context)
+
     return [
         MessageHandler(private & filters.COMMAND, unknown_command),
-        MessageHandler(private & ~filters.COMMAND, unexpected_input),
+        MessageHandler(private & ~filters.COMMAND, private_message),
     ]

@@ -74,6 +74,11 @@ class Trajectory(Base):
     join_token: Mapped[str] = mapped_column(String(64), unique=True)
     phase: Mapped[str] = mapped_column(String(32), default="setup")
     active: Mapped[bool] = mapped_column(default=True)
+    # Voting settings, published before each round (bot/voting/consensus.py has the rules).
+    sought: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    rule_key: Mapped[str] = mapped_column(String(16), default="default", server_default="default")
+    quorum_pct: Mapped[int] = mapped_column(Integer, default=67, server_default="67")
+    close_when_all_voted: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -256,3 +261,102 @@ class GlossaryTerm(Base):
     word: Mapped[str] = mapped_column(String(80))
     explanation: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- Step 4: voting rounds ------------------------------------------------------------------
+# Anonymity: a ballot carries a pseudonym (an HMAC of round and person under a server-side
+# secret, see storage/voting.py), never a person id; ballots are created at a member's first
+# press, not in member order, and scores carry no timestamps. Who was sent a ballot and who
+# submitted lives apart, in ballot_delivery, without any score.
+
+
+class VotingRound(Base):
+    """One voting round of a trajectory, with the rule that was published before it opened."""
+
+    __tablename__ = "voting_round"
+    __table_args__ = (UniqueConstraint("trajectory_id", "number", name="uq_voting_round_trajectory_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="round")  # round | tiebreak
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
+    rule_key: Mapped[str] = mapped_column(String(16))
+    sought: Mapped[int] = mapped_column(Integer)
+    # Places a tie-break round fills (the themes above the tie are already secured).
+    places: Mapped[int | None] = mapped_column(Integer)
+    quorum_pct: Mapped[int] = mapped_column(Integer)
+    members: Mapped[int] = mapped_column(Integer)  # members a ballot was sent to
+    close_when_all_voted: Mapped[bool] = mapped_column(default=False)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(16))  # moderator | deadline | all_voted
+    forced: Mapped[bool] = mapped_column(default=False)  # closed below quorum on purpose
+    w: Mapped[float | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(Text)  # JSON of the consensus outcome
+
+
+class RoundTheme(Base):
+    """A theme in play in a round."""
+
+    __tablename__ = "round_theme"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Ballot(Base):
+    """A member's ballot in one round, under a pseudonym."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("round_id", "pseudonym", name="uq_ballot_round_pseudonym"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(64))
+    submitted: Mapped[bool] = mapped_column(default=False)
+
+
+class Score(Base):
+    """One score (1-3) on a ballot, with an optional one-line anonymous reason."""
+
+    __tablename__ = "score"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class BallotDelivery(Base):
+    """Who was sent a ballot in a round, where it is, and whether they submitted: no scores here."""
+
+    __tablename__ = "ballot_delivery"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    submitted: Mapped[bool] = mapped_column(default=False)
+    failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered
+
+
+class RoundResult(Base):
+    """The figures of one theme in a closed round, frozen at close."""
+
+    __tablename__ = "round_result"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    mean: Mapped[float | None] = mapped_column()
+    median: Mapped[float | None] = mapped_column()
+    ones: Mapped[int] = mapped_column(Integer)
+    twos: Mapped[int] = mapped_column(Integer)
+    threes: Mapped[int] = mapped_column(Integer)
+    share_threes: Mapped[float] = mapped_column()
+    share_ones: Mapped[float] = mapped_column()
+    rank: Mapped[int] = mapped_column(Integer)

@@ -131,3 +131,227 @@ class SynthesisData:
     notes: dict[str, str]
     candidate_names: tuple[str, ...]
     scan_findings: tuple[ScanFinding, ...]
+
+
+@dataclass(frozen=True)
+class VotingSettings:
+    sought: int
+    rule_key: str
+    quorum_pct: int
+    close_when_all_voted: bool
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    id: int
+    trajectory_id: int
+    number: int
+    kind: str
+    status: str
+    rule_key: str
+    sought: int
+    places: int | None
+    quorum_pct: int
+    members: int
+    close_when_all_voted: bool
+    deadline: datetime | None
+    progress_message_id: int | None
+    forced: bool
+    closed_by: str | None
+    w: float | None
+    outcome: dict | None
+
+
+@dataclass(frozen=True)
+class BallotTheme:
+    id: int
+    position: int
+    name: str
+    description: str | None
+    sdgs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BallotView:
+    """One member's own ballot, for their eyes only."""
+
+    round: RoundRecord
+    trajectory_title: str
+    language: str
+    themes: tuple[BallotTheme, ...]
+    scores: dict[int, int]
+    reasons: dict[int, str]
+    submitted: bool
+    page: int
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """What closing (or re-reading) a round gives: figures per theme, never per person."""
+
+    status: str  # closed | quorum | not_open
+    round: RoundRecord | None
+    submitted: int = 0
+    needed: int = 0
+    tally: object | None = None  # bot.voting.RoundTally
+    w: float | None = None
+    change: object | None = None  # bot.voting.RoundChange
+    outcome: object | None = None  # bot.voting.ConsensusOutcome
+    names: dict[int, str] | None = None
+    reasons: dict[int, list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class MemberFeedback:
+    telegram_id: int
+    scores: dict[int, int]
+
+
+@dataclass(frozen=True)
+class ParkedTheme:
+    position: int
+    name: str
+    last_round: int | None
+    mean: float | None
+    share_threes: float | None
+
+
+@dataclass(frozen=True)
+class ExportRows:
+    ballots: list[tuple]
+    figures: list[tuple]
+
+
+# --- Step 3: the open dialogue and the glossary (storage/dialogue.py, storage/glossary.py) ----
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """A reflective question as the group sees it now: ``number`` is its place in the list."""
+
+    id: int
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DialogueRecord:
+    id: int
+    trajectory_id: int
+    mode: str  # open | anonymous
+    question_id: int | None
+    question_message_id: int | None
+    started_at: datetime
+    ended_at: datetime | None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.mode == "anonymous"
+
+    @property
+    def running(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class DialogueStatus:
+    """A dialogue and the question on the table (number ``number`` of ``total``)."""
+
+    dialogue: DialogueRecord
+    question: QuestionRecord | None
+    total: int
+
+
+@dataclass(frozen=True)
+class QuestionList:
+    """The group's questions after a look or a change; ``problem`` says why nothing changed."""
+
+    questions: tuple[QuestionRecord, ...]
+    current_id: int | None = None  # the question on the table, while a dialogue runs
+    problem: str | None = None  # unknown_number | bad_position | running | too_many
+    number: int | None = None  # the question the change was about, at its new place
+
+
+@dataclass(frozen=True)
+class DigestAnswer:
+    author: str | None  # None for an anonymous answer
+    text: str
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    number: int
+    question: str
+    answers: tuple[DigestAnswer, ...]
+
+
+@dataclass(frozen=True)
+class DialogueDigest:
+    """Every question that was put on the table, with its answers: for the group and the report."""
+
+    dialogue: DialogueRecord
+    sections: tuple[DigestSection, ...]
+
+    @property
+    def answers(self) -> int:
+        return sum(len(section.answers) for section in self.sections)
+
+
+@dataclass(frozen=True)
+class DialogueStep:
+    """What /dialoog, /volgende or /dialoog stop did."""
+
+    outcome: str  # started | running | no_questions | not_running | next | ended
+    status: DialogueStatus | None = None
+    previous: DigestSection | None = None  # anonymous answers on the question just closed
+    digest: DialogueDigest | None = None
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What became of a member's message during a dialogue."""
+
+    outcome: str  # noted | invalid | not_open | open_mode | anonymous_mode | choose
+    trajectory: TrajectoryRecord | None = None
+    number: int | None = None
+    choices: tuple[TrajectoryRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    person: PersonRecord
+    role: str
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Contributions per member in the running dialogue: for the moderator's eyes only."""
+
+    trajectory: TrajectoryRecord
+    status: DialogueStatus
+    rows: tuple[ParticipationRow, ...]
+
+    @property
+    def quiet(self) -> tuple[ParticipationRow, ...]:
+        """Members (not moderators) with the fewest contributions: none when all said as much,
+        unless that is nothing at all."""
+        members = [row for row in self.rows if row.role != "moderator"]
+        if not members:
+            return ()
+        fewest = min(row.count for row in members)
+        most = max(row.count for row in members)
+        if fewest == most and fewest > 0:
+            return ()
+        return tuple(row for row in members if row.count == fewest)
+
+
+@dataclass(frozen=True)
+class GlossaryTermRecord:
+    id: int
+    trajectory_id: int
+    key: str
+    word: str
+    explanation: str

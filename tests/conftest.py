@@ -93,7 +93,14 @@ def core():
 
 
 @pytest.fixture
-async def harness(core, db: Database):
+def rate_limited() -> bool:
+    """Tests run without PTB's rate limiter (it would wait out Telegram's 20 messages a minute
+    per group in real time); a test that needs it overrides this fixture with True."""
+    return False
+
+
+@pytest.fixture
+async def harness(core, db: Database, rate_limited: bool):
     """The application on the in-process fake Telegram, on SQLite and on PostgreSQL."""
     from bot.app import build_application
     from bot.fake_telegram.request import FakeTelegramRequest
@@ -101,7 +108,11 @@ async def harness(core, db: Database):
 
     settings = make_settings(core, db.url)
     app = build_application(
-        settings, db=db, request=FakeTelegramRequest(core), updates_request=FakeTelegramRequest(core)
+        settings,
+        db=db,
+        request=FakeTelegramRequest(core),
+        updates_request=FakeTelegramRequest(core),
+        rate_limiter=rate_limited,
     )
     h = Harness(core, app, db)
     await h.start()

@@ -15,6 +15,7 @@ from storage.db import Database
 
 
 def make_settings(core: FakeTelegram, database_url: str, **env: str) -> Settings:
+    env = {"BALLOT_SECRET": "test-ballot-secret-0123456789abcdef0123456789", **env}
     return load_settings({"TELEGRAM_BOT_TOKEN": core.token, "DATABASE_URL": database_url, **env}, env_file=None)
 
 

@@ -42,6 +42,7 @@ class Reason(StrEnum):
     SHARES = "shares"
     STABLE_TOP = "stable_top"
     TOP_MEAN = "top_mean"
+    TIEBREAK = "tiebreak"
 
 
 def _check_fraction(name: str, value: float | None) -> None:
@@ -211,4 +212,23 @@ def evaluate(
         tie=None,
         next_in_play=tuple(t for t in current.theme_ids if t not in drop),
         qualified=qualified_ids,
+    )
+
+
+def evaluate_tiebreak(places: int, secured: tuple[int, ...], current: RoundTally) -> ConsensusOutcome:
+    """A tie-break round fills ``places`` places among the tied themes by rank.
+
+    The themes above the tie (``secured``) are chosen already. Reached when the top ``places``
+    of this round are well defined; otherwise the themes tied at the cut-off go again.
+    """
+    top = current.top(places)
+    if top is not None:
+        return ConsensusOutcome(
+            reached=True, reason=Reason.TIEBREAK, chosen=secured + top, drop=(), tie=None, next_in_play=()
+        )
+    tie = current.tied_at(places)
+    cut_rank = current.theme(tie[0]).rank
+    above = tuple(t.theme_id for t in current.themes if t.rank < cut_rank)
+    return ConsensusOutcome(
+        reached=False, reason=None, chosen=(), drop=(), tie=tie, next_in_play=tie, secured=secured + above
     )

@@ -40,6 +40,7 @@ async def test_a_long_member_list_is_split_into_valid_messages(harness: Harness)
         assert f"{long_name}{number} Van Den Broeck-De Smet" in joined_text
 
 
+@pytest.mark.parametrize("rate_limited", [True])
 async def test_a_429_is_waited_out_and_the_message_still_arrives(harness: Harness) -> None:
     group, anne = await registered_group(harness)
     harness.core.fail("sendMessage", chat_id=group["id"], kind="429", retry_after=1)

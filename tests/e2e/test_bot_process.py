@@ -115,6 +115,7 @@ def test_webhook_mode_checks_the_secret(fake_server, database_url: str, tmp_path
         WEBHOOK_URL=hook, WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN=f"127.0.0.1:{port}",
     )
     try:
+        wait_for_sync(core, lambda c: c.webhook is not None, timeout=20, what="the webhook to be set")
         (set_webhook,) = core.calls_of("setWebhook")
         assert set_webhook.params["secret_token"] == SECRET
         # Telegram's own pushes carry the secret; anything else is refused.

@@ -1,0 +1,82 @@
+"""Keyboards of the voting rounds: the private ballot and the moderator's close/extend choices."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.render import Texts
+from storage.records import BallotView
+
+PAGE_SIZE = 8
+
+VOTE_PATTERN = r"^vote:(\d+):(\d+):([123])$"
+INFO_PATTERN = r"^vinfo:(\d+):(\d+)$"
+PAGE_PATTERN = r"^vpage:(\d+):(\d+)$"
+SUBMIT_PATTERN = r"^vsubmit:(\d+)$"
+WHY_PATTERN = r"^vwhy:(\d+)(?::(\d+))?$"
+BACK_PATTERN = r"^vback:(\d+)$"
+CLOSE_PATTERN = r"^rclose:(\d+):(force|extend)$"
+
+
+def pages(view: BallotView) -> int:
+    return max(1, -(-len(view.themes) // PAGE_SIZE))
+
+
+def page_themes(view: BallotView, page: int) -> tuple:
+    return view.themes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+
+def ballot_keyboard(texts: Texts, lang: str, view: BallotView, page: int) -> InlineKeyboardMarkup:
+    """Per theme: its number (tap for the description) and 1, 2, 3 with the chosen one marked."""
+    round_id = view.round.id
+    rows = []
+    for theme in page_themes(view, page):
+        chosen = view.scores.get(theme.id)
+        rows.append(
+            [InlineKeyboardButton(f"#{theme.position} ℹ️", callback_data=f"vinfo:{round_id}:{theme.id}")]
+            + [
+                InlineKeyboardButton(f"✅ {score}" if chosen == score else str(score), callback_data=f"vote:{round_id}:{theme.id}:{score}")
+                for score in (1, 2, 3)
+            ]
+        )
+    total = pages(view)
+    if total > 1:
+        navigation = []
+        if page > 0:
+            navigation.append(InlineKeyboardButton(texts.label(lang, "voting.button.previous"), callback_data=f"vpage:{round_id}:{page - 1}"))
+        if page < total - 1:
+            navigation.append(InlineKeyboardButton(texts.label(lang, "voting.button.next"), callback_data=f"vpage:{round_id}:{page + 1}"))
+        rows.append(navigation)
+    rows.append(
+        [
+            InlineKeyboardButton(texts.label(lang, "voting.button.reason"), callback_data=f"vwhy:{round_id}"),
+            InlineKeyboardButton(
+                texts.label(lang, "voting.button.resubmit" if view.submitted else "voting.button.submit"),
+                callback_data=f"vsubmit:{round_id}",
+            ),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def reason_keyboard(texts: Texts, lang: str, view: BallotView) -> InlineKeyboardMarkup:
+    """Which theme the reason is for: only themes that already have a score."""
+    round_id = view.round.id
+    rows = [
+        [InlineKeyboardButton(f"#{t.position} {t.name}"[:60], callback_data=f"vwhy:{round_id}:{t.id}")]
+        for t in view.themes
+        if t.id in view.scores
+    ]
+    rows.append([InlineKeyboardButton(texts.label(lang, "voting.button.back"), callback_data=f"vback:{round_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def quorum_keyboard(texts: Texts, lang: str, round_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.label(lang, "voting.button.force"), callback_data=f"rclose:{round_id}:force"),
+                InlineKeyboardButton(texts.label(lang, "voting.button.extend"), callback_data=f"rclose:{round_id}:extend"),
+            ]
+        ]
+    )

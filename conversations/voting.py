@@ -1,0 +1,417 @@
+"""Step 4, the moderator's side: open, follow, close voting rounds; results; consensus.
+
+/stemronde opens a round (after publishing the rule), /sluitronde closes it, /verleng moves the
+deadline, /stemregel shows or changes the agreements, /consensus records the chosen themes,
+/uitslag shows a past round (or exports all rounds as CSV), /geparkeerd lists parked themes.
+Members' ballots live in conversations/ballot.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram import InputFile, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import BotContext
+from bot.dates import parse_moment
+from bot.guards import moderator_only, registered_group
+from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
+from bot.messaging import send_html
+from bot.voting import Movement
+from bot.voting.commands import parse_numbers, parse_setting
+from bot.voting.concordance import describe_agreement
+from bot.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
+from conversations.ballot import send_ballot
+from storage import trajectories, voting
+from storage.models import utcnow
+from storage.records import CloseResult, RoundRecord, TrajectoryRecord
+
+log = logging.getLogger("kopgroep.voting")
+MIN_VOTERS_FOR_FIGURES = 3  # fewer voters: figures would reveal individual scores
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+@moderator_only
+async def open_round(update: Update, context: BotContext) -> None:
+    """/stemronde [tot <moment>]: publish the rule, open the round, send every member a ballot."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    chat_id = trajectory.chat_id
+    deadline = None
+    words = list(context.args or [])
+    if words and words[0].lower() in {"tot", "until", "deadline"}:
+        words = words[1:]
+    if words:
+        moment = parse_moment(" ".join(words), now=utcnow(), tz=context.services.settings.tz)
+        if not moment.ok:
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date"))
+            return
+        deadline = moment.value
+    current = await context.db.run(voting.open_round_of, trajectory.id)
+    if current is not None:
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number))
+        return
+    kind, theme_ids, places = await context.db.run(voting.next_round_plan, trajectory.id)
+    settings = await context.db.run(voting.settings, trajectory.id)
+    if not theme_ids:
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_themes"))
+        return
+    if kind == "round" and len(theme_ids) <= settings.sought:
+        await send_html(
+            context.bot, chat_id, context.render("voting/problem", code="too_few_themes", count=len(theme_ids), sought=settings.sought)
+        )
+        return
+    round_, recipients = await context.db.run(
+        voting.open_round, trajectory.id, theme_ids=theme_ids, kind=kind, places=places, deadline=deadline
+    )
+    if not recipients:
+        await context.db.run(voting.cancel, round_.id)
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_members"))
+        return
+    view = await context.db.run(voting.ballot_view, round_.id, recipients[0][1], context.services.ballot_key)
+    assert view is not None
+    needed = voting.quorum_needed(round_.members, round_.quorum_pct)
+    await send_html(context.bot, chat_id, context.render("voting/announce", round=round_, themes=view.themes, needed=needed, timezone=trajectory.timezone))
+    (progress,) = await send_html(
+        context.bot, chat_id, context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
+    )
+    await context.db.run(voting.set_progress_message, round_.id, progress.message_id)
+    failed = []
+    for person_id, telegram_id in recipients:
+        if not await send_ballot(context, round_.id, person_id, telegram_id):
+            failed.append(telegram_id)
+    if failed:
+        names = await context.db.run(voting.names_of, failed)
+        await send_html(context.bot, chat_id, context.render("voting/ballot_failed", names=names))
+    if deadline is not None:
+        schedule_deadline(context.application, round_.id, deadline)
+
+
+# --- progress and closing ----------------------------------------------------------------------
+
+
+async def refresh_progress(context: BotContext, round_id: int) -> None:
+    """Edit the group's single progress message in place (counts only, never who)."""
+    round_ = await context.db.run(voting.get_round, round_id)
+    if round_ is None or round_.progress_message_id is None:
+        return
+    trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
+    assert trajectory is not None
+    submitted, _ = await context.db.run(voting.progress, round_id)
+    text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
+    try:
+        await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            log.warning("progress message of round %s not updated: %s", round_id, error)
+
+
+async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:
+    """Close the round (when the quorum allows, or forced) and post what it gave."""
+    result = await context.db.run(voting.close, round_id, by=by, force=force)
+    if result.round is None:
+        return result
+    trajectory = await context.db.run(trajectories.by_id, result.round.trajectory_id)
+    assert trajectory is not None
+    lang = trajectory.language
+    if result.status == "quorum":
+        await send_html(
+            context.bot,
+            trajectory.chat_id,
+            context.texts.render(lang, "voting/quorum", round=result.round, submitted=result.submitted, needed=result.needed),
+            reply_markup=quorum_keyboard(context.texts, lang, round_id),
+        )
+        return result
+    if result.status != "closed":
+        return result
+    unschedule_deadline(context.application, round_id)
+    await refresh_progress(context, round_id)
+    await post_results(context, trajectory, result)
+    await send_feedback(context, trajectory, result)
+    return result
+
+
+def results_context(result: CloseResult) -> dict[str, object]:
+    """What the results template needs; names only, figures per theme."""
+    tally, names, outcome = result.tally, result.names or {}, result.outcome
+    assert tally is not None and result.round is not None
+    change = result.change
+    rose = fell = []
+    if change is not None:
+        rose = [names[c.theme_id] for c in change.themes if c.movement == Movement.ROSE]
+        fell = [names[c.theme_id] for c in change.themes if c.movement == Movement.FELL]
+    return {
+        "round": result.round,
+        "submitted": result.submitted,
+        "needed": result.needed,
+        "too_few": result.submitted < MIN_VOTERS_FOR_FIGURES,
+        "tally": tally,
+        "names": names,
+        "w": result.w,
+        "agreement": describe_agreement(result.w) if result.w is not None else None,
+        "change": change,
+        "rose": rose,
+        "fell": fell,
+        "outcome": outcome,
+        "chosen": [names[t] for t in outcome.chosen] if outcome else [],
+        "tie": [names[t] for t in outcome.tie or ()] if outcome else [],
+        "secured": [names[t] for t in outcome.secured] if outcome else [],
+        "dropped": [names[t] for t in outcome.drop] if outcome else [],
+        "next_count": len(outcome.next_in_play) if outcome else 0,
+    }
+
+
+async def post_results(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
+    values = results_context(result)
+    await send_html(context.bot, trajectory.chat_id, context.texts.render(trajectory.language, "voting/results", **values))
+    if not values["too_few"]:
+        chart = render_results_chart(context, trajectory.language, result)
+        if chart is not None:
+            await context.bot.send_photo(trajectory.chat_id, InputFile(chart, filename=f"stemronde-{result.round.number}.png"))
+
+
+def render_results_chart(context: BotContext, lang: str, result: CloseResult) -> bytes | None:
+    """The bar chart of the round (bot/voting/chart.py), or None when charts are unavailable."""
+    try:
+        from bot.voting.chart import ChartLabels, render_chart
+    except ImportError:
+        return None
+    assert result.tally is not None and result.round is not None and result.names is not None
+    outcome = result.outcome
+    highlighted = set(outcome.chosen or outcome.next_in_play) if outcome else set()
+    labels = ChartLabels(**{field: context.texts.label(lang, f"voting.chart.{field}", number=result.round.number) for field in ChartLabels.__dataclass_fields__})
+    return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels)
+
+
+async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
+    """Each member privately: their own scores beside the group's distribution and the reasons."""
+    assert result.round is not None and result.tally is not None
+    feedback = await context.db.run(voting.member_feedback, result.round.id, context.services.ballot_key)
+    view_themes = await context.db.run(voting.round_themes, result.round.id)
+    figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
+    reasons = result.reasons if figures else {}
+    for member in feedback:
+        text = context.texts.render(
+            trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
+        )
+        try:
+            await send_html(context.bot, member.telegram_id, text)
+        except (Forbidden, BadRequest) as error:
+            log.info("no feedback for a member of round %s: %s", result.round.id, error)
+
+
+@moderator_only
+async def close_round(update: Update, context: BotContext) -> None:
+    """/sluitronde [forceer]: close the open round."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    current = await context.db.run(voting.open_round_of, trajectory.id)
+    if current is None:
+        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="none_open"))
+        return
+    force = bool(context.args) and context.args[0].lower() in {"forceer", "force", "toch"}
+    await close_and_announce(context, current.id, by="moderator", force=force)
+
+
+@moderator_only
+async def quorum_choice(update: Update, context: BotContext) -> None:
+    """rclose:<round>:force|extend, pressed by a moderator of that round's group."""
+    query = update.callback_query
+    assert query is not None and context.actor is not None and context.actor.trajectory is not None
+    round_id, action = int(context.matches[0].group(1)), context.matches[0].group(2)
+    round_ = await context.db.run(voting.get_round, round_id)
+    if round_ is None or round_.trajectory_id != context.actor.trajectory.id or round_.status != "open":
+        await query.answer(context.label("voting.alert.closed"), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if action == "force":
+        await close_and_announce(context, round_id, by="moderator", force=True)
+    else:
+        base = max(utcnow(), round_.deadline or utcnow())
+        await extend_to(context, round_, base + timedelta(days=1))
+
+
+@moderator_only
+async def extend_round(update: Update, context: BotContext) -> None:
+    """/verleng <moment>: a new deadline for the open round."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    current = await context.db.run(voting.open_round_of, trajectory.id)
+    if current is None:
+        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="none_open"))
+        return
+    moment = parse_moment(" ".join(context.args or []), now=utcnow(), tz=context.services.settings.tz)
+    if not moment.ok or moment.value is None:
+        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_date"))
+        return
+    await extend_to(context, current, moment.value)
+
+
+async def extend_to(context: BotContext, round_: RoundRecord, deadline: datetime) -> None:
+    updated = await context.db.run(voting.extend, round_.id, deadline)
+    if updated is None:
+        return
+    trajectory = await context.db.run(trajectories.by_id, updated.trajectory_id)
+    assert trajectory is not None
+    schedule_deadline(context.application, updated.id, deadline)
+    await send_html(context.bot, trajectory.chat_id, context.texts.render(trajectory.language, "voting/extended", round=updated, timezone=trajectory.timezone))
+    await refresh_progress(context, updated.id)
+
+
+# --- deadlines (JobQueue drives the clock; the rounds table is the truth) ------------------------
+
+
+def schedule_deadline(application: Application, round_id: int, when: datetime) -> None:
+    """One job per round, replaced when the deadline moves; it only carries the round's id."""
+    unschedule_deadline(application, round_id)
+    assert application.job_queue is not None
+    application.job_queue.run_once(deadline_reached, when=max(when, utcnow()), data=round_id, name=f"round-deadline:{round_id}")
+
+
+def unschedule_deadline(application: Application, round_id: int) -> None:
+    if application.job_queue is None:
+        return
+    for job in application.job_queue.get_jobs_by_name(f"round-deadline:{round_id}"):
+        job.schedule_removal()
+
+
+async def deadline_reached(context: BotContext) -> None:
+    """A round's deadline: close it if the quorum is there, else tell the moderator."""
+    assert context.job is not None
+    round_id = int(context.job.data)  # type: ignore[arg-type]
+    round_ = await context.db.run(voting.get_round, round_id)
+    if round_ is None or round_.status != "open" or round_.deadline is None or round_.deadline > utcnow() + timedelta(seconds=1):
+        return  # closed meanwhile, or the deadline moved (its own job will come)
+    await close_and_announce(context, round_id, by="deadline")
+
+
+async def reschedule_deadlines(application: Application) -> None:
+    """At start: a job for every open round with a deadline, from our own table."""
+    services = application.bot_data["services"]
+    for round_id, deadline in await services.db.run(voting.open_rounds_with_deadline):
+        schedule_deadline(application, round_id, deadline)
+
+
+# --- settings, consensus, results -----------------------------------------------------------------
+
+
+@registered_group
+async def voting_settings(update: Update, context: BotContext) -> None:
+    """/stemregel: show the agreements; a moderator changes them with two words."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    if context.args:
+        if not context.actor.is_moderator:
+            await send_html(context.bot, trajectory.chat_id, context.render("common/moderator_only"))
+            return
+        change = parse_setting(list(context.args))
+        if change is None:
+            await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_setting"))
+            return
+        if await context.db.run(voting.open_round_of, trajectory.id) is not None:
+            await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="round_open"))
+            return
+        await context.db.run(voting.change_settings, trajectory.id, **{change.name: change.value})
+    current = await context.db.run(voting.settings, trajectory.id)
+    await send_html(context.bot, trajectory.chat_id, context.render("voting/settings", settings=current))
+
+
+@moderator_only
+async def confirm_consensus(update: Update, context: BotContext) -> None:
+    """/consensus [numbers]: record the proposed (or the named) themes as chosen."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    chat_id = trajectory.chat_id
+    if await context.db.run(voting.open_round_of, trajectory.id) is not None:
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=(await context.db.run(voting.open_round_of, trajectory.id)).number))
+        return
+    if context.args:
+        numbers = parse_numbers(" ".join(context.args))
+        if numbers is None:
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="unknown_theme", numbers=[" ".join(context.args)[:40]]))
+            return
+        found = await context.db.run(voting.themes_by_position, trajectory.id, numbers)
+        unknown = [n for n in numbers if n not in found]
+        if unknown:
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="unknown_theme", numbers=unknown))
+            return
+        chosen = tuple(found[n] for n in numbers)
+    else:
+        proposal = await context.db.run(voting.last_proposal, trajectory.id)
+        if proposal is None or not proposal[1]:
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="no_proposal"))
+            return
+        chosen = proposal[1]
+    chosen_names, parked_names = await context.db.run(voting.confirm_consensus, trajectory.id, chosen)
+    await send_html(context.bot, chat_id, context.render("voting/consensus", chosen=chosen_names, parked=parked_names))
+
+
+@registered_group
+async def show_parked(update: Update, context: BotContext) -> None:
+    """/geparkeerd: themes kept for a later trajectory, with their last figures."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    themes = await context.db.run(voting.parked, trajectory.id)
+    await send_html(context.bot, trajectory.chat_id, context.render("voting/parked", themes=themes))
+
+
+@registered_group
+async def show_results(update: Update, context: BotContext) -> None:
+    """/uitslag [n | csv]: a past round again, or (moderator) every round as CSV, privately."""
+    assert context.actor is not None and context.actor.trajectory is not None
+    trajectory = context.actor.trajectory
+    chat_id = trajectory.chat_id
+    argument = (context.args or [""])[0].lower()
+    if argument == "csv":
+        await export_csv(update, context)
+        return
+    rounds = await context.db.run(voting.closed_rounds, trajectory.id)
+    if not rounds:
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_rounds"))
+        return
+    if argument:
+        wanted = next((r for r in rounds if argument.isdigit() and r.number == int(argument)), None)
+        if wanted is None:
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="no_round"))
+            return
+    else:
+        wanted = rounds[-1]
+    result = await context.db.run(voting.results, wanted.id)
+    await post_results(context, trajectory, result)
+
+
+@moderator_only
+async def export_csv(update: Update, context: BotContext) -> None:
+    """Two CSV files to the moderator's private chat: ballots (pseudonyms) and figures."""
+    assert context.actor is not None and context.actor.trajectory is not None and update.effective_user is not None
+    trajectory = context.actor.trajectory
+    rows = await context.db.run(voting.export_rows, trajectory.id)
+    try:
+        await context.bot.send_document(update.effective_user.id, InputFile(to_csv(BALLOT_HEADER, rows.ballots), filename="stembiljetten.csv"))
+        await context.bot.send_document(update.effective_user.id, InputFile(to_csv(FIGURE_HEADER, rows.figures), filename="uitslagen.csv"))
+    except (Forbidden, BadRequest):
+        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="private_closed"))
+        return
+    except TelegramError:
+        raise
+    await send_html(context.bot, trajectory.chat_id, context.render("voting/export_sent"))
+
+
+def handlers() -> list:
+    groups = filters.ChatType.GROUPS
+    return [
+        CommandHandler("stemronde", open_round, filters=groups),
+        CommandHandler("sluitronde", close_round, filters=groups),
+        CommandHandler("verleng", extend_round, filters=groups),
+        CommandHandler("stemregel", voting_settings, filters=groups),
+        CommandHandler("consensus", confirm_consensus, filters=groups),
+        CommandHandler("geparkeerd", show_parked, filters=groups),
+        CommandHandler("uitslag", show_results, filters=groups),
+        CallbackQueryHandler(quorum_choice, pattern=CLOSE_PATTERN),
+    ]

@@ -1,0 +1,602 @@
+"""Voting rounds: opening, ballots under pseudonyms, closing with frozen results, consensus.
+
+The only place that joins a person to their scores is :func:`member_feedback` (and
+:func:`ballot_view`), and only to show a member their own ballot. Messages to the group and
+exports get figures per theme and ballots under pseudonyms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, replace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.anonymity import pseudonym
+from bot.voting import RULES, RoundTally, compare_rounds, tally_round
+from bot.voting.concordance import concordance
+from bot.voting.consensus import ConsensusOutcome, Reason, evaluate, evaluate_tiebreak
+from bot.voting.tally import ThemeTally
+from storage.models import (
+    Ballot,
+    BallotDelivery,
+    Membership,
+    Person,
+    RoundResult,
+    RoundTheme,
+    Score,
+    Theme,
+    ThemeSdg,
+    Trajectory,
+    VotingRound,
+    utcnow,
+)
+from storage.records import (
+    BallotTheme,
+    BallotView,
+    CloseResult,
+    ExportRows,
+    MemberFeedback,
+    ParkedTheme,
+    RoundRecord,
+    TelegramUser,
+    VotingSettings,
+)
+
+MAX_REASON = 200
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def settings(session: Session, trajectory_id: int) -> VotingSettings:
+    t = session.get_one(Trajectory, trajectory_id)
+    return VotingSettings(t.sought, t.rule_key, t.quorum_pct, t.close_when_all_voted)
+
+
+def change_settings(session: Session, trajectory_id: int, **changes: object) -> VotingSettings:
+    """Change sought / rule_key / quorum_pct / close_when_all_voted (checked by the caller)."""
+    t = session.get_one(Trajectory, trajectory_id)
+    for name, value in changes.items():
+        if name not in {"sought", "rule_key", "quorum_pct", "close_when_all_voted"}:
+            raise ValueError(name)
+        setattr(t, name, value)
+    return VotingSettings(t.sought, t.rule_key, t.quorum_pct, t.close_when_all_voted)
+
+
+# --- rounds ---------------------------------------------------------------------------------
+
+
+def _record(row: VotingRound) -> RoundRecord:
+    return RoundRecord(
+        id=row.id, trajectory_id=row.trajectory_id, number=row.number, kind=row.kind, status=row.status,
+        rule_key=row.rule_key, sought=row.sought, places=row.places, quorum_pct=row.quorum_pct,
+        members=row.members, close_when_all_voted=row.close_when_all_voted, deadline=row.deadline,
+        progress_message_id=row.progress_message_id, forced=row.forced, closed_by=row.closed_by,
+        w=row.w, outcome=json.loads(row.outcome) if row.outcome else None,
+    )
+
+
+def quorum_needed(members: int, quorum_pct: int) -> int:
+    return max(1, math.ceil(members * quorum_pct / 100 - 1e-9))
+
+
+def open_round_of(session: Session, trajectory_id: int) -> RoundRecord | None:
+    row = session.scalar(
+        select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")
+    )
+    return row and _record(row)
+
+
+def get_round(session: Session, round_id: int) -> RoundRecord | None:
+    row = session.get(VotingRound, round_id)
+    return row and _record(row)
+
+
+def round_by_number(session: Session, trajectory_id: int, number: int) -> RoundRecord | None:
+    row = session.scalar(
+        select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.number == number)
+    )
+    return row and _record(row)
+
+
+def _last_closed(session: Session, trajectory_id: int, before: int | None = None) -> VotingRound | None:
+    query = select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed")
+    if before is not None:
+        query = query.where(VotingRound.number < before)
+    return session.scalar(query.order_by(VotingRound.number.desc()).limit(1))
+
+
+def next_round_plan(session: Session, trajectory_id: int) -> tuple[str, tuple[int, ...], int | None]:
+    """(kind, theme ids, places) for the next round: narrowed by the last round's outcome.
+
+    No earlier round, or consensus already confirmed: every candidate theme that is not
+    split into sub-themes. After a tie: a tie-break on the tied themes only.
+    """
+    last = _last_closed(session, trajectory_id)
+    outcome = json.loads(last.outcome) if last is not None and last.outcome else None
+    if outcome and not outcome["reached"]:
+        in_play = tuple(outcome["next_in_play"])
+        alive = set(
+            session.scalars(select(Theme.id).where(Theme.id.in_(in_play), Theme.status == "candidate"))
+        )
+        in_play = tuple(t for t in in_play if t in alive)
+        if outcome.get("tie"):
+            return "tiebreak", in_play, last.sought - len(outcome.get("secured", ()))  # type: ignore[union-attr]
+        if in_play:
+            return "round", in_play, None
+    return "round", candidate_theme_ids(session, trajectory_id), None
+
+
+def candidate_theme_ids(session: Session, trajectory_id: int) -> tuple[int, ...]:
+    """Candidate themes to vote on: a theme split into candidate sub-themes gives way to them."""
+    rows = session.execute(
+        select(Theme.id, Theme.parent_id)
+        .where(Theme.trajectory_id == trajectory_id, Theme.status == "candidate")
+        .order_by(Theme.position)
+    ).all()
+    parents = {parent for _, parent in rows if parent is not None}
+    return tuple(theme_id for theme_id, _ in rows if theme_id not in parents)
+
+
+def open_round(session: Session, trajectory_id: int, *, theme_ids: tuple[int, ...], kind: str,
+               places: int | None, deadline: object | None) -> tuple[RoundRecord, list[tuple[int, int]]]:
+    """Open a round for every joined member; returns it and (person id, telegram id) to send to."""
+    t = session.get_one(Trajectory, trajectory_id)
+    number = (session.scalar(select(func.max(VotingRound.number)).where(VotingRound.trajectory_id == trajectory_id)) or 0) + 1
+    recipients = session.execute(
+        select(Person.id, Person.telegram_id)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.trajectory_id == trajectory_id, Membership.status == "joined")
+        .order_by(Person.id)
+    ).all()
+    row = VotingRound(
+        trajectory_id=trajectory_id, number=number, kind=kind, status="open", rule_key=t.rule_key,
+        sought=t.sought, places=places, quorum_pct=t.quorum_pct, members=len(recipients),
+        close_when_all_voted=t.close_when_all_voted, deadline=deadline,
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(RoundTheme(round_id=row.id, theme_id=theme_id) for theme_id in theme_ids)
+    session.add_all(BallotDelivery(round_id=row.id, person_id=person_id) for person_id, _ in recipients)
+    return _record(row), [(person_id, telegram_id) for person_id, telegram_id in recipients]
+
+
+def cancel(session: Session, round_id: int) -> None:
+    """A round that could not start (nobody to send a ballot to) is kept as cancelled."""
+    session.get_one(VotingRound, round_id).status = "cancelled"
+
+
+def names_of(session: Session, telegram_ids: list[int]) -> list[str]:
+    rows = session.execute(select(Person.first_name, Person.last_name).where(Person.telegram_id.in_(telegram_ids)).order_by(Person.first_name))
+    return [" ".join(part for part in row if part) for row in rows]
+
+
+def round_themes(session: Session, round_id: int) -> list[BallotTheme]:
+    return _themes_in(session, round_id)
+
+
+def ensure_delivery(session: Session, trajectory_id: int, user: TelegramUser) -> tuple[int, int] | None:
+    """(open round, person) for a joined member; a member who joined after the round opened
+    gets a ballot too (and counts from then on)."""
+    row = session.scalar(select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open"))
+    person_id = _person_id(session, user.telegram_id)
+    if row is None or person_id is None:
+        return None
+    joined = session.scalar(
+        select(Membership.status).where(Membership.trajectory_id == trajectory_id, Membership.person_id == person_id)
+    )
+    if joined != "joined":
+        return None
+    if session.get(BallotDelivery, (row.id, person_id)) is None:
+        session.add(BallotDelivery(round_id=row.id, person_id=person_id))
+        row.members += 1
+    return row.id, person_id
+
+
+def set_progress_message(session: Session, round_id: int, message_id: int) -> None:
+    session.get_one(VotingRound, round_id).progress_message_id = message_id
+
+
+def set_delivery(session: Session, round_id: int, person_id: int, *, message_id: int | None, failed: bool) -> None:
+    delivery = session.get_one(BallotDelivery, (round_id, person_id))
+    delivery.message_id, delivery.failed = message_id, failed
+
+
+def progress(session: Session, round_id: int) -> tuple[int, int]:
+    """(members who submitted, members a ballot went to)."""
+    row = session.get_one(VotingRound, round_id)
+    submitted = session.scalar(
+        select(func.count()).select_from(BallotDelivery).where(BallotDelivery.round_id == round_id, BallotDelivery.submitted.is_(True))
+    )
+    return submitted or 0, row.members
+
+
+def open_rounds_with_deadline(session: Session) -> list[tuple[int, object]]:
+    """(round id, deadline) of every open round with a deadline: rebuilt into jobs at start."""
+    rows = session.execute(
+        select(VotingRound.id, VotingRound.deadline).where(VotingRound.status == "open", VotingRound.deadline.is_not(None))
+    )
+    return [(round_id, deadline) for round_id, deadline in rows]
+
+
+def extend(session: Session, round_id: int, deadline: object | None) -> RoundRecord | None:
+    row = session.get(VotingRound, round_id)
+    if row is None or row.status != "open":
+        return None
+    row.deadline = deadline
+    return _record(row)
+
+
+# --- ballots --------------------------------------------------------------------------------
+
+
+def _themes_in(session: Session, round_id: int) -> list[BallotTheme]:
+    rows = session.execute(
+        select(Theme.id, Theme.position, Theme.name, Theme.description)
+        .join(RoundTheme, RoundTheme.theme_id == Theme.id)
+        .where(RoundTheme.round_id == round_id)
+        .order_by(Theme.position)
+    ).all()
+    sdgs: dict[int, list[int]] = {}
+    for theme_id, sdg in session.execute(
+        select(ThemeSdg.theme_id, ThemeSdg.sdg)
+        .join(RoundTheme, RoundTheme.theme_id == ThemeSdg.theme_id)
+        .where(RoundTheme.round_id == round_id)
+        .order_by(ThemeSdg.sdg)
+    ):
+        sdgs.setdefault(theme_id, []).append(sdg)
+    return [BallotTheme(i, p, n, d, tuple(sdgs.get(i, ()))) for i, p, n, d in rows]
+
+
+def _person_id(session: Session, telegram_id: int) -> int | None:
+    return session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+
+
+def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, int] | None:
+    person_id = _person_id(session, telegram_id)
+    row = session.get(VotingRound, round_id)
+    if person_id is None or row is None:
+        return None
+    delivery = session.get(BallotDelivery, (round_id, person_id))
+    if delivery is None:
+        return None
+    return row, delivery, person_id
+
+
+def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
+    """A member's own ballot (None when they got none in this round)."""
+    found = _delivery(session, round_id, telegram_id)
+    if found is None:
+        return None
+    row, delivery, person_id = found
+    if page is not None:
+        delivery.page = page
+    ballot = session.scalar(
+        select(Ballot).where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id))
+    )
+    scores: dict[int, int] = {}
+    reasons: dict[int, str] = {}
+    if ballot is not None:
+        for theme_id, score, reason in session.execute(
+            select(Score.theme_id, Score.score, Score.reason).where(Score.ballot_id == ballot.id)
+        ):
+            scores[theme_id] = score
+            if reason:
+                reasons[theme_id] = reason
+    trajectory = session.get_one(Trajectory, row.trajectory_id)
+    person_language = session.scalar(select(Person.language).where(Person.id == person_id))
+    return BallotView(
+        round=_record(row),
+        trajectory_title=trajectory.organisation or trajectory.title,
+        language=person_language or trajectory.language,
+        themes=tuple(_themes_in(session, round_id)),
+        scores=scores,
+        reasons=reasons,
+        submitted=delivery.submitted,
+        page=delivery.page,
+        message_id=delivery.message_id,
+    )
+
+
+def _ballot_for(session: Session, round_id: int, person_id: int, key: bytes) -> Ballot:
+    name = pseudonym(key, round_id, person_id)
+    ballot = session.scalar(select(Ballot).where(Ballot.round_id == round_id, Ballot.pseudonym == name))
+    if ballot is None:
+        ballot = Ballot(round_id=round_id, pseudonym=name, submitted=False)
+        session.add(ballot)
+        session.flush()
+    return ballot
+
+
+def _check_press(session: Session, round_id: int, telegram_id: int, theme_id: int | None) -> tuple[str, tuple | None]:
+    found = _delivery(session, round_id, telegram_id)
+    if found is None:
+        return "not_member", None
+    row = found[0]
+    if row.status != "open":
+        return "closed", None
+    if theme_id is not None and session.get(RoundTheme, (round_id, theme_id)) is None:
+        return "not_in_round", None
+    return "ok", found
+
+
+def record_score(session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> str:
+    """Store a 1-3 score; answers ok | unchanged | closed | not_in_round | not_member | bad_score."""
+    if score not in (1, 2, 3):
+        return "bad_score"
+    status, found = _check_press(session, round_id, telegram_id, theme_id)
+    if found is None:
+        return status
+    _, _, person_id = found
+    ballot = _ballot_for(session, round_id, person_id, key)
+    existing = session.get(Score, (ballot.id, theme_id))
+    if existing is None:
+        session.add(Score(ballot_id=ballot.id, theme_id=theme_id, score=score))
+    elif existing.score == score:
+        return "unchanged"
+    else:
+        existing.score = score
+    return "ok"
+
+
+def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: int, reason: str, key: bytes) -> str:
+    """The one-line anonymous reason for a theme (only once it has a score)."""
+    status, found = _check_press(session, round_id, telegram_id, theme_id)
+    if found is None:
+        return status
+    ballot = _ballot_for(session, round_id, found[2], key)
+    existing = session.get(Score, (ballot.id, theme_id))
+    if existing is None:
+        return "no_score"
+    existing.reason = reason
+    return "ok"
+
+
+def submit(session: Session, round_id: int, telegram_id: int, key: bytes) -> tuple[str, int]:
+    """Submit the ballot: (ok | missing | closed | not_member, themes still without a score)."""
+    status, found = _check_press(session, round_id, telegram_id, None)
+    if found is None:
+        return status, 0
+    row, delivery, person_id = found
+    ballot = _ballot_for(session, round_id, person_id, key)
+    in_round = session.scalar(select(func.count()).select_from(RoundTheme).where(RoundTheme.round_id == round_id)) or 0
+    scored = session.scalar(select(func.count()).select_from(Score).where(Score.ballot_id == ballot.id)) or 0
+    if scored < in_round:
+        return "missing", in_round - scored
+    ballot.submitted = True
+    delivery.submitted = True
+    return "ok", 0
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+def _scores_of_submitted(session: Session, round_id: int) -> dict[str, dict[int, int]]:
+    scores: dict[str, dict[int, int]] = {}
+    for name, theme_id, score in session.execute(
+        select(Ballot.pseudonym, Score.theme_id, Score.score)
+        .join(Score, Score.ballot_id == Ballot.id)
+        .where(Ballot.round_id == round_id, Ballot.submitted.is_(True))
+    ):
+        scores.setdefault(name, {})[theme_id] = score
+    return scores
+
+
+def _frozen_tally(session: Session, round_id: int) -> RoundTally:
+    rows = session.scalars(select(RoundResult).where(RoundResult.round_id == round_id).order_by(RoundResult.rank, RoundResult.theme_id))
+    themes = tuple(
+        ThemeTally(r.theme_id, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.share_ones, r.rank)
+        for r in rows
+    )
+    ballots = session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id, Ballot.submitted.is_(True)))
+    return RoundTally(themes=themes, ballots=ballots or 0)
+
+
+def close(session: Session, round_id: int, *, by: str, force: bool = False) -> CloseResult:
+    """Close a round: below quorum only when forced (recorded); figures frozen; consensus checked.
+
+    The round row is locked first, so two closers (a deadline job and a moderator, or two
+    instances) cannot both close it.
+    """
+    row = session.scalar(select(VotingRound).where(VotingRound.id == round_id).with_for_update())
+    if row is None or row.status != "open":
+        return CloseResult(status="not_open", round=row and _record(row))
+    submitted = session.scalar(
+        select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id, Ballot.submitted.is_(True))
+    ) or 0
+    needed = quorum_needed(row.members, row.quorum_pct)
+    if submitted < needed and not force:
+        return CloseResult(status="quorum", round=_record(row), submitted=submitted, needed=needed)
+    theme_ids = tuple(session.scalars(select(RoundTheme.theme_id).where(RoundTheme.round_id == round_id)))
+    scores = _scores_of_submitted(session, round_id)
+    tally = tally_round(scores, themes=theme_ids)
+    agreement = concordance(scores, themes=theme_ids)
+    previous_row = _last_closed(session, row.trajectory_id, before=row.number)
+    previous = _frozen_tally(session, previous_row.id) if previous_row is not None else None
+    rule = replace(RULES[row.rule_key], sought=row.sought)
+    if row.kind == "tiebreak":
+        secured = tuple(json.loads(previous_row.outcome).get("secured", ())) if previous_row and previous_row.outcome else ()
+        outcome = evaluate_tiebreak(row.places or 1, secured, tally)
+    else:
+        comparable = previous if previous is not None and previous_row is not None and previous_row.kind == "round" else None
+        outcome = evaluate(rule, tally, agreement.w, comparable, previous_row.w if comparable is not None else None)
+    for t in tally.themes:
+        session.add(RoundResult(
+            round_id=round_id, theme_id=t.theme_id, votes=t.votes, total=t.total, mean=t.mean, median=t.median,
+            ones=t.ones, twos=t.twos, threes=t.threes, share_threes=t.share_threes, share_ones=t.share_ones, rank=t.rank,
+        ))
+    row.status, row.closed_at, row.closed_by, row.forced = "closed", utcnow(), by, submitted < needed
+    row.w = agreement.w
+    row.outcome = json.dumps(_outcome_json(outcome))
+    change = compare_rounds(previous, tally, top_n=row.sought) if previous is not None else None
+    return CloseResult(
+        status="closed", round=_record(row), submitted=submitted, needed=needed, tally=tally, w=agreement.w,
+        change=change, outcome=outcome, names=_names(session, theme_ids + (previous.theme_ids if previous else ())),
+        reasons=_reasons(session, round_id),
+    )
+
+
+def _outcome_json(outcome: ConsensusOutcome) -> dict[str, object]:
+    data = asdict(outcome)
+    data["reason"] = outcome.reason.value if isinstance(outcome.reason, Reason) else None
+    return data
+
+
+def _names(session: Session, theme_ids: tuple[int, ...]) -> dict[int, str]:
+    return {theme_id: name for theme_id, name in session.execute(select(Theme.id, Theme.name).where(Theme.id.in_(set(theme_ids))))}
+
+
+def _reasons(session: Session, round_id: int) -> dict[int, list[str]]:
+    """Reasons of submitted ballots, per theme, in a fixed order that says nothing about who."""
+    reasons: dict[int, list[str]] = {}
+    for theme_id, reason in session.execute(
+        select(Score.theme_id, Score.reason)
+        .join(Ballot, Ballot.id == Score.ballot_id)
+        .where(Ballot.round_id == round_id, Ballot.submitted.is_(True), Score.reason.is_not(None))
+        .order_by(Score.theme_id, Score.reason)
+    ):
+        reasons.setdefault(theme_id, []).append(reason)
+    return reasons
+
+
+def results(session: Session, round_id: int) -> CloseResult:
+    """A closed round's figures again (for /uitslag)."""
+    row = session.get_one(VotingRound, round_id)
+    tally = _frozen_tally(session, round_id)
+    previous_row = _last_closed(session, row.trajectory_id, before=row.number)
+    previous = _frozen_tally(session, previous_row.id) if previous_row is not None else None
+    outcome_data = json.loads(row.outcome) if row.outcome else None
+    outcome = None
+    if outcome_data:
+        outcome = ConsensusOutcome(
+            reached=outcome_data["reached"], reason=Reason(outcome_data["reason"]) if outcome_data["reason"] else None,
+            chosen=tuple(outcome_data["chosen"]), drop=tuple(outcome_data["drop"]),
+            tie=tuple(outcome_data["tie"]) if outcome_data["tie"] else None,
+            next_in_play=tuple(outcome_data["next_in_play"]), secured=tuple(outcome_data.get("secured", ())),
+            qualified=tuple(outcome_data.get("qualified", ())),
+        )
+    return CloseResult(
+        status="closed", round=_record(row), submitted=tally.ballots, needed=quorum_needed(row.members, row.quorum_pct),
+        tally=tally, w=row.w, change=compare_rounds(previous, tally, top_n=row.sought) if previous else None,
+        outcome=outcome, names=_names(session, tally.theme_ids + (previous.theme_ids if previous else ())),
+        reasons=_reasons(session, round_id),
+    )
+
+
+def member_feedback(session: Session, round_id: int, key: bytes) -> list[MemberFeedback]:
+    """For each member who got a ballot: their own scores, to be sent to them alone."""
+    out = []
+    deliveries = session.execute(
+        select(BallotDelivery.person_id, Person.telegram_id)
+        .join(Person, Person.id == BallotDelivery.person_id)
+        .where(BallotDelivery.round_id == round_id, BallotDelivery.failed.is_(False))
+    ).all()
+    by_name = {pseudonym(key, round_id, person_id): telegram_id for person_id, telegram_id in deliveries}
+    own: dict[int, dict[int, int]] = {telegram_id: {} for telegram_id in by_name.values()}
+    for name, theme_id, score in session.execute(
+        select(Ballot.pseudonym, Score.theme_id, Score.score)
+        .join(Score, Score.ballot_id == Ballot.id)
+        .where(Ballot.round_id == round_id, Ballot.pseudonym.in_(list(by_name)))
+    ):
+        own[by_name[name]][theme_id] = score
+    for telegram_id, scores in own.items():
+        out.append(MemberFeedback(telegram_id=telegram_id, scores=scores))
+    return out
+
+
+# --- consensus and parked themes ------------------------------------------------------------
+
+
+def confirm_consensus(session: Session, trajectory_id: int, chosen: tuple[int, ...]) -> tuple[list[str], list[str]]:
+    """Record the chosen themes; every other candidate is parked. Returns (chosen, parked) names."""
+    rows = session.scalars(select(Theme).where(Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen", "parked"))))
+    chosen_names, parked_names = [], []
+    for theme in rows:
+        if theme.id in chosen:
+            theme.status = "chosen"
+            chosen_names.append((theme.position, theme.name))
+        else:
+            theme.status = "parked"
+            parked_names.append((theme.position, theme.name))
+    session.get_one(Trajectory, trajectory_id).phase = "dream_images"
+    return [n for _, n in sorted(chosen_names)], [n for _, n in sorted(parked_names)]
+
+
+def last_proposal(session: Session, trajectory_id: int) -> tuple[RoundRecord, tuple[int, ...]] | None:
+    """The last closed round and the themes it proposes (when consensus was reached)."""
+    last = _last_closed(session, trajectory_id)
+    if last is None or not last.outcome:
+        return None
+    outcome = json.loads(last.outcome)
+    return (_record(last), tuple(outcome["chosen"])) if outcome["reached"] else (_record(last), ())
+
+
+def themes_by_position(session: Session, trajectory_id: int, positions: list[int]) -> dict[int, int]:
+    """position -> theme id, for candidate or chosen themes of the trajectory."""
+    rows = session.execute(
+        select(Theme.position, Theme.id).where(
+            Theme.trajectory_id == trajectory_id, Theme.position.in_(positions), Theme.status.in_(("candidate", "chosen", "parked"))
+        )
+    )
+    return {position: theme_id for position, theme_id in rows}
+
+
+def parked(session: Session, trajectory_id: int) -> list[ParkedTheme]:
+    """Parked themes with their figures in the last round they were in."""
+    themes = session.execute(
+        select(Theme.id, Theme.position, Theme.name).where(Theme.trajectory_id == trajectory_id, Theme.status == "parked").order_by(Theme.position)
+    ).all()
+    last: dict[int, tuple[int, RoundResult]] = {}
+    for number, result in session.execute(
+        select(VotingRound.number, RoundResult)
+        .join(RoundResult, RoundResult.round_id == VotingRound.id)
+        .where(VotingRound.trajectory_id == trajectory_id, RoundResult.theme_id.in_([t[0] for t in themes]))
+        .order_by(VotingRound.number)
+    ):
+        last[result.theme_id] = (number, result)
+    out = []
+    for theme_id, position, name in themes:
+        number, result = last.get(theme_id, (None, None))
+        out.append(ParkedTheme(position, name, number, result.mean if result else None, result.share_threes if result else None))
+    return out
+
+
+def closed_rounds(session: Session, trajectory_id: int) -> list[RoundRecord]:
+    rows = session.scalars(
+        select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed").order_by(VotingRound.number)
+    )
+    return [_record(r) for r in rows]
+
+
+def export_rows(session: Session, trajectory_id: int) -> ExportRows:
+    """Every closed round: one row per ballot (pseudonym, never a user id) and per theme figures."""
+    ballots = session.execute(
+        select(VotingRound.number, Ballot.pseudonym, Theme.position, Theme.name, Score.score, Score.reason)
+        .join(Ballot, Ballot.round_id == VotingRound.id)
+        .join(Score, Score.ballot_id == Ballot.id)
+        .join(Theme, Theme.id == Score.theme_id)
+        .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed", Ballot.submitted.is_(True))
+        .order_by(VotingRound.number, Ballot.pseudonym, Theme.position)
+    ).all()
+    figures = session.execute(
+        select(VotingRound.number, Theme.position, Theme.name, RoundResult)
+        .join(RoundResult, RoundResult.round_id == VotingRound.id)
+        .join(Theme, Theme.id == RoundResult.theme_id)
+        .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed")
+        .order_by(VotingRound.number, RoundResult.rank, Theme.position)
+    ).all()
+    return ExportRows(
+        ballots=[tuple(r) for r in ballots],
+        figures=[(n, p, name, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.rank) for n, p, name, r in figures],
+    )
+
+
+def all_submitted(session: Session, round_id: int) -> bool:
+    """True when every member who got a ballot has submitted (for 'close when all voted')."""
+    submitted, members = progress(session, round_id)
+    return members > 0 and submitted >= members
+
+
