@@ -309,3 +309,45 @@ def test_quorum_arithmetic() -> None:
 
 
 _ = (BallotDelivery, utcnow)
+
+
+async def test_member_of_two_groups_votes_in_each_with_the_right_ballot(harness: Harness) -> None:
+    core = harness.core
+    first, people, first_themes = await voting_group(harness, members=3, themes=4)
+    anne = people[0]
+    # A second group where Anne is a member too, with its own moderator.
+    second = core.add_group("Kopgroep OCMW")
+    zoe = core.add_user("Zoë")
+    core.add_member(second, zoe, "creator")
+    core.add_member(second, anne)
+    core.add_member(second, people[1])
+    await harness.add_bot(second, zoe)
+    await harness.say(zoe, second, "/organisatie OCMW Zottegem")
+    welcome = next(m for m in core.sent_messages(second["id"]) if "Doe je mee" in m["text"])
+    for person in (zoe, anne, people[1]):
+        await harness.follow_join_button(person, welcome)
+    second_trajectory = await _trajectory_id(harness, second)
+
+    def add(session) -> list[int]:  # type: ignore[no-untyped-def]
+        rows = [Theme(trajectory_id=second_trajectory, position=i, name=f"OCMW-thema {i}", source="manual") for i in range(1, 5)]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
+
+    second_themes = await harness.db.run(add)
+    await harness.say(anne, first, "/stemronde")
+    first_ballot = ballot_message(core, anne)
+    await harness.say(zoe, second, "/stemronde")
+    second_ballot = ballot_message(core, anne)
+    assert "Gemeente Zottegem" in first_ballot["text"] and "OCMW Zottegem" in second_ballot["text"]
+    first_round, second_round = round_id_of(first_ballot), round_id_of(second_ballot)
+
+    # A press on the first group's ballot with a theme of the second group is refused.
+    query = await harness.forge_press(anne, first_ballot, f"vote:{first_round}:{second_themes[0]}:3")
+    assert "zit niet in deze ronde" in core.callback_queries[query]["answer"]["text"]
+    await harness.press(anne, first_ballot, f"vote:{first_round}:{first_themes[0]}:3")
+    await harness.press(anne, second_ballot, f"vote:{second_round}:{second_themes[0]}:1")
+    key = harness.app.bot_data["services"].ballot_key
+    first_view = await harness.db.run(voting.ballot_view, first_round, anne["id"], key)
+    second_view = await harness.db.run(voting.ballot_view, second_round, anne["id"], key)
+    assert first_view.scores == {first_themes[0]: 3} and second_view.scores == {second_themes[0]: 1}
