@@ -49,8 +49,8 @@ def test_a_voting_round_over_http(fake_server, database_url: str, tmp_path: Path
             round_id = votes[0].split(":")[1]
             for theme_id, score in zip(theme_ids, scores, strict=True):
                 core.press_button(person, ballot, f"vote:{round_id}:{theme_id}:{score}")
-                wait_for_sync(core, lambda c, p=person, t=theme_id, s=score: any(
-                    f"vote:{round_id}:{t}:{s}" in str(m.get("reply_markup")) and f"✅ {s}" in str(m.get("reply_markup")) for m in c.sent_messages(p["id"])
+                wait_for_sync(core, lambda c, p=person, r=round_id, t=theme_id, s=score: any(
+                    f"vote:{r}:{t}:{s}" in str(m.get("reply_markup")) and f"✅ {s}" in str(m.get("reply_markup")) for m in c.sent_messages(p["id"])
                 ))
             core.press_button(person, ballot, f"vsubmit:{round_id}")
             wait_for_bot_message_sync(core, person["id"], contains="Ingediend")
