@@ -1,9 +1,9 @@
 """The database handle: one transaction per unit of work, run off the event loop.
 
-Why synchronous drivers in a worker thread (measured here, median per committed insert,
-``python benchmarks`` has the figures): sqlite3 in WAL mode 0.19 ms and psycopg 0.58 ms through
-one thread hop per unit of work, against 1.1 ms for aiosqlite and 0.62 ms for asyncpg through
-SQLAlchemy's async session. The thread hop keeps the event loop free while the database works,
+Why synchronous drivers in a worker thread (median per committed insert on this project's
+2-core machine; ``python -m benchmarks.db_drivers`` measures it again): sqlite3 in WAL mode
+0.19-0.27 ms and psycopg 0.58-0.64 ms through one thread hop per unit of work, against
+0.8-1.1 ms for aiosqlite and 0.62-0.66 ms for asyncpg through SQLAlchemy's async session. The thread hop keeps the event loop free while the database works,
 and the query functions stay plain synchronous code, testable without asyncio.
 """
 
