@@ -34,13 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    from bot.instance_lock import AlreadyRunning, lock_sqlite
     from storage.migrate import upgrade
 
+    try:
+        lock = lock_sqlite(settings.database_url) if args.command == "run" else None
+    except AlreadyRunning as error:
+        print(f"kopgroep: {error}", file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     if args.command == "db":
         print("database is up to date")
         return 0
     run(settings)
+    del lock  # held until the bot stops
     return 0
 
 

@@ -150,3 +150,17 @@ def test_demo_prints_a_transcript() -> None:
     out = result.stdout
     for expected in ("Hallo allemaal!", "Genoteerd: deze kopgroep werkt voor Gemeente Zottegem.", "Welkom, Chris!", "Bart is nu ook moderator"):
         assert expected in out
+
+
+def test_a_second_instance_on_one_sqlite_file_is_refused(fake_server, tmp_path: Path) -> None:
+    core, base_url = fake_server
+    database_url = f"sqlite:///{tmp_path / 'shared.db'}"
+    first = start_bot(core, base_url, database_url, tmp_path)
+    try:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_"))}
+        environment.update(TELEGRAM_BOT_TOKEN=core.token, TELEGRAM_API_BASE_URL=base_url, DATABASE_URL=database_url)
+        second = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert "another kopgroep process already uses" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    finally:
+        stop_bot(first)
