@@ -13,15 +13,21 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.context import BotContext
+from bot.menus import ADMINS, GROUP
 from bot.messaging import send_html
+
+GROUP_COMMANDS = frozenset(ADMINS + GROUP) - {"help", "taal"}
 
 Consumer = Callable[[Update, BotContext], Awaitable[bool]]
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    """A command the bot does not have."""
+    """A command the bot does not have here: a group command says so, anything else is unknown."""
     assert update.effective_chat is not None
-    await send_html(context.bot, update.effective_chat.id, context.render("common/unknown_command"))
+    message = update.effective_message
+    name = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message and message.text else ""
+    template = "common/group_only" if name in GROUP_COMMANDS else "common/unknown_command"
+    await send_html(context.bot, update.effective_chat.id, context.render(template))
 
 
 async def unexpected_input(update: Update, context: BotContext) -> None:
