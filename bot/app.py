@@ -23,7 +23,9 @@ from bot.menus import set_menus
 from bot.render import Texts
 from conversations import (
     ballot,
+    dialogue,
     fallbacks,
+    glossary,
     group_choice,
     help,
     joining,
@@ -78,10 +80,10 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
-    for module in (onboarding, joining, help, members, language, group_choice, session, voting, ballot):
+    for module in (onboarding, joining, help, members, language, group_choice, session, voting, ballot, glossary, dialogue):
         application.add_handlers(module.handlers())
     # Last: private messages no step took, offered first to the steps that wait for free text.
-    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply,)))
+    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply, dialogue.private_answer)))
 
 
 async def _post_init(application: Application) -> None:

@@ -13,10 +13,10 @@ from telegram import (
 from bot.config import LANGUAGES
 from bot.render import Texts
 
-PRIVATE = ("help", "groep", "taal", "stembiljet")
-GROUP = ("help", "leden", "uitnodiging", "stemregel", "uitslag", "geparkeerd")
+PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip")
+GROUP = ("help", "leden", "uitnodiging", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
 # Group admins see the moderator commands too: moderators are made from admins.
-ADMINS = GROUP + ("organisatie", "moderator", "taal", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus")
+ADMINS = GROUP + ("organisatie", "moderator", "taal", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname")
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),

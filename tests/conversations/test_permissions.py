@@ -20,9 +20,14 @@ MODERATOR_ONLY = [
     "/verleng morgen 17u",
     "/consensus 1",
     "/stemregel aantal 2",
+    "/vragen nieuw Wie betrekken we?",
+    "/dialoog",
+    "/volgende",
+    "/deelname",
+    "/begrip Impact = Het verschil dat we maken",
 ]
 # Group commands for everyone in the group.
-EVERYONE = ["/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd"]
+EVERYONE = ["/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
 
 
 async def group(harness: Harness) -> tuple[dict, dict, dict, dict]:
@@ -78,11 +83,11 @@ async def test_in_an_unregistered_group_every_command_says_so(harness: Harness, 
 
 async def test_private_commands_for_anyone_and_group_commands_not_in_private(harness: Harness) -> None:
     chat, anne, bart, chris = await group(harness)
-    for command in ("/help", "/start", "/groep", "/taal", "/stembiljet"):
+    for command in ("/help", "/start", "/groep", "/taal", "/stembiljet", "/begrip", "/begrip sdg"):
         before = len(harness.core.sent_messages(chris["id"]))
         await harness.say(chris, chris["id"], command)
         assert harness.bot_texts(chris["id"])[before:], command
-    for command in ("/stemronde", "/leden", "/sessie"):
+    for command in ("/stemronde", "/leden", "/sessie", "/dialoog", "/vragen", "/deelname"):
         await harness.say(anne, anne["id"], command)
         assert harness.last_text(anne["id"]) == "Dat commando werkt in de groep van de kopgroep, niet hier."
     await harness.say(anne, anne["id"], "/bestaatniet")
