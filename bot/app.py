@@ -33,6 +33,7 @@ from conversations import (
     members,
     onboarding,
     session,
+    themes,
     voting,
 )
 from storage.db import Database
@@ -80,10 +81,10 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
-    for module in (onboarding, joining, help, members, language, group_choice, session, voting, ballot, glossary, dialogue):
+    for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue):
         application.add_handlers(module.handlers())
     # Last: private messages no step took, offered first to the steps that wait for free text.
-    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply, dialogue.private_answer)))
+    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply, dialogue.private_answer, themes.private_document)))
 
 
 async def _post_init(application: Application) -> None:

@@ -14,9 +14,9 @@ from bot.config import LANGUAGES
 from bot.render import Texts
 
 PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip")
-GROUP = ("help", "leden", "uitnodiging", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
+GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
 # Group admins see the moderator commands too: moderators are made from admins.
-ADMINS = GROUP + ("organisatie", "moderator", "taal", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname")
+ADMINS = GROUP + ("organisatie", "moderator", "taal", "catalogus", "importeer", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname")
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),

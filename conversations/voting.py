@@ -376,7 +376,7 @@ async def show_results(update: Update, context: BotContext) -> None:
         await send_html(context.bot, chat_id, context.render("voting/problem", code="no_rounds"))
         return
     if argument:
-        wanted = next((r for r in rounds if argument.isdigit() and r.number == int(argument)), None)
+        wanted = next((r for r in rounds if argument.isascii() and argument.isdigit() and r.number == int(argument)), None)
         if wanted is None:
             await send_html(context.bot, chat_id, context.render("voting/problem", code="no_round"))
             return

@@ -156,7 +156,7 @@ class Theme(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
     # Where it came from: sdg | iso26000 | examples (catalogue) | scan (import) | manual
     source: Mapped[str] = mapped_column(String(16), default="manual")
-    source_code: Mapped[str | None] = mapped_column(String(32))
+    source_code: Mapped[str | None] = mapped_column(String(64))
     maturity: Mapped[float | None] = mapped_column()
     strengths: Mapped[str | None] = mapped_column(Text)
     weaknesses: Mapped[str | None] = mapped_column(Text)

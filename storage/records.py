@@ -355,3 +355,28 @@ class GlossaryTermRecord:
     key: str
     word: str
     explanation: str
+
+
+@dataclass(frozen=True)
+class ThemeRecord:
+    """A candidate theme as the lists and commands show it."""
+
+    id: int
+    position: int
+    name: str
+    description: str | None
+    parent_id: int | None
+    status: str
+    source: str
+    maturity: float | None
+    strengths: str | None
+    weaknesses: str | None
+    sdgs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ThemeDetail:
+    theme: ThemeRecord
+    parent: ThemeRecord | None
+    children: tuple[ThemeRecord, ...]
+    practices: tuple[str, ...]

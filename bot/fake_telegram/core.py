@@ -342,6 +342,7 @@ class FakeTelegram(BotApiMethods):
         mime_type: str = "application/octet-stream",
         *,
         caption: str | None = None,
+        reply_to_message_id: int | None = None,
     ) -> dict[str, Any] | None:
         """The user sends a file; getFile and /file/ downloads work for it."""
         with self.lock:
@@ -351,6 +352,8 @@ class FakeTelegram(BotApiMethods):
             body: dict[str, Any] = {"document": document}
             if caption:
                 body["caption"] = caption
+            if reply_to_message_id is not None:
+                body["reply_to_message"] = self._reply_copy(state, reply_to_message_id)
             stored = self._store(state, u, body)
             return self._deliver(state, stored, "message")
 

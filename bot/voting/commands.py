@@ -25,11 +25,11 @@ def parse_setting(words: list[str]) -> SettingChange | None:
     if len(words) != 2:
         return None
     key, value = words[0].lower(), words[1].lower().rstrip("%")
-    if key in {"aantal", "number", "count"} and value.isdigit() and 1 <= int(value) <= 10:
+    if key in {"aantal", "number", "count"} and value.isascii() and value.isdigit() and 1 <= int(value) <= 10:
         return SettingChange("sought", int(value))
     if key in {"regel", "rule"} and value in RULE_WORDS:
         return SettingChange("rule_key", RULE_WORDS[value])
-    if key == "quorum" and value.isdigit() and 1 <= int(value) <= 100:
+    if key == "quorum" and value.isascii() and value.isdigit() and 1 <= int(value) <= 100:
         return SettingChange("quorum_pct", int(value))
     if key in {"automatisch", "automatic", "auto"} and value in ON | OFF:
         return SettingChange("close_when_all_voted", value in ON)
@@ -42,7 +42,7 @@ def parse_numbers(text: str) -> list[int] | None:
     numbers = []
     for part in parts:
         part = part.lstrip("#")
-        if not part.isdigit() or len(part) > 6:
+        if not (part.isascii() and part.isdigit()) or len(part) > 6:
             return None
         numbers.append(int(part))
     return numbers or None

@@ -10,6 +10,9 @@ REFUSED = "Dat kan alleen de moderator van de kopgroep."
 
 # Group commands only a moderator may use (docs/permissions.md).
 MODERATOR_ONLY = [
+    "/catalogus",
+    "/importeer",
+    "/thema nieuw Mobiliteit",
     "/organisatie Gemeente Zottegem",
     "/moderator",
     "/taal en",
@@ -27,7 +30,7 @@ MODERATOR_ONLY = [
     "/begrip Impact = Het verschil dat we maken",
 ]
 # Group commands for everyone in the group.
-EVERYONE = ["/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
+EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
 
 
 async def group(harness: Harness) -> tuple[dict, dict, dict, dict]:

@@ -27,3 +27,11 @@ def test_still_tied_goes_again_with_the_winners_above_secured() -> None:
 def test_two_places_both_clear() -> None:
     tally = tally_round({"a": {4: 3, 5: 2, 6: 1}, "b": {4: 3, 5: 2, 6: 1}})
     assert evaluate_tiebreak(2, (), tally).chosen == (4, 5)
+
+
+def test_voting_words_never_raise_on_odd_digits() -> None:
+    from bot.voting.commands import parse_numbers, parse_setting
+
+    assert parse_numbers("¹ ²") is None
+    assert parse_setting(["aantal", "³"]) is None
+    assert parse_numbers("#1, 4 7") == [1, 4, 7]

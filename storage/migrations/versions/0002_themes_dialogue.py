@@ -64,7 +64,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
-    sa.Column('source_code', sa.String(length=32), nullable=True),
+    sa.Column('source_code', sa.String(length=64), nullable=True),
     sa.Column('maturity', sa.Double(), nullable=True),
     sa.Column('strengths', sa.Text(), nullable=True),
     sa.Column('weaknesses', sa.Text(), nullable=True),

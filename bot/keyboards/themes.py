@@ -1,0 +1,50 @@
+"""Keyboards of the candidate themes: catalogue choice, a theme's buttons, the SDG grid."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.render import Texts
+from bot.themes.catalogues import CATALOGUES
+
+CATALOGUE_PATTERN = r"^cat:(\d+):(sdg|iso26000|examples)$"
+THEME_PATTERN = r"^thm:(\d+):(\d+):(sdg|del|yes|no|done)$"
+SDG_PATTERN = r"^sdg:(\d+):(\d+):(\d{1,2})$"
+
+
+def catalogue_keyboard(texts: Texts, lang: str, trajectory_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.label(lang, f"themes.catalogue.{key}"), callback_data=f"cat:{trajectory_id}:{key}") for key in CATALOGUES]]
+    )
+
+
+def theme_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int) -> InlineKeyboardMarkup:
+    """The moderator's buttons under a theme's detail."""
+    return InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(texts.label(lang, "themes.button.sdg"), callback_data=f"thm:{trajectory_id}:{theme_id}:sdg"),
+            InlineKeyboardButton(texts.label(lang, "themes.button.remove"), callback_data=f"thm:{trajectory_id}:{theme_id}:del"),
+        ]]
+    )
+
+
+def remove_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(texts.label(lang, "themes.button.remove_yes"), callback_data=f"thm:{trajectory_id}:{theme_id}:yes"),
+            InlineKeyboardButton(texts.label(lang, "themes.button.remove_no"), callback_data=f"thm:{trajectory_id}:{theme_id}:no"),
+        ]]
+    )
+
+
+def sdg_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int, linked: Collection[int]) -> InlineKeyboardMarkup:
+    """17 toggles, linked ones marked, six to a row; then Done."""
+    buttons = [
+        InlineKeyboardButton(f"✅ {n}" if n in linked else str(n), callback_data=f"sdg:{trajectory_id}:{theme_id}:{n}")
+        for n in range(1, 18)
+    ]
+    rows = [buttons[i : i + 6] for i in range(0, len(buttons), 6)]
+    rows.append([InlineKeyboardButton(texts.label(lang, "themes.button.done"), callback_data=f"thm:{trajectory_id}:{theme_id}:done")])
+    return InlineKeyboardMarkup(rows)
