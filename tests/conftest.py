@@ -15,7 +15,11 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Our tables live in a schema of their own, so whatever else uses the shared `test` database
+# cannot get in the way (and is never touched).
+SCHEMA = "kopgroep_test"
+POSTGRES_URL = f"{POSTGRES_SERVER}{'&' if '?' in POSTGRES_SERVER else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +37,7 @@ def postgres_url() -> str:
     Outside CI a missing server skips these tests; with REQUIRE_POSTGRES=1 (set by .ci/run)
     it fails them.
     """
-    engine = create_engine(POSTGRES_URL)
+    engine = create_engine(POSTGRES_SERVER)
     try:
         with engine.connect():
             pass
@@ -43,8 +47,8 @@ def postgres_url() -> str:
             pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable: {error}")
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
     with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     engine.dispose()
     upgrade(POSTGRES_URL)
     return POSTGRES_URL
