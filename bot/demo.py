@@ -96,3 +96,45 @@ async def _script(core: FakeTelegram) -> None:
     core.press_button(anne, pick, text="Bart")
     await wait_for_bot_message(core, group["id"], since=seen + 1)
     await wait_for(core, lambda c: all(q["answered"] for q in c.callback_queries.values()))
+
+    await _themes_and_vote(core, group, anne, [anne, bart, chris])
+
+
+async def _themes_and_vote(core: FakeTelegram, group: dict, anne: dict, voters: list[dict]) -> None:
+    """The example themes, one voting round by three members, the result and consensus."""
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(anne, group, "/catalogus")
+    pick = await wait_for_bot_message(core, group["id"], since=seen)
+    data = next(b["callback_data"] for row in pick["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].endswith(":examples"))
+    core.press_button(anne, pick, data)
+    await wait_for(core, lambda c: "toegevoegd" in (c.sent_messages(group["id"])[seen]["text"]) or "added" in c.sent_messages(group["id"])[seen]["text"])
+
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(anne, group, "/stemronde")
+    await wait_for_bot_message(core, group["id"], since=seen + 1)
+    # Each member's own view of the themes: 3 for the first three, 1 for the last.
+    for voter in voters:
+        ballot = await wait_for(core, lambda c, v=voter: _ballot(c, v))
+        votes = [b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("vote:")]
+        themes = sorted({int(v.split(":")[2]) for v in votes})
+        round_id = votes[0].split(":")[1]
+        for index, theme in enumerate(themes):
+            score = 3 if index < 3 else 1
+            core.press_button(voter, ballot, f"vote:{round_id}:{theme}:{score}")
+            await wait_for(core, lambda c, v=voter, t=theme, s=score: f"'callback_data': 'vote:{round_id}:{t}:{s}'" in str(_ballot(c, v)) and f"✅ {s}" in str(_ballot(c, v)))
+        core.press_button(voter, ballot, f"vsubmit:{round_id}")
+        await wait_for(core, lambda c, v=voter: "✅" in (c.sent_messages(v["id"])[-1]["text"] if c.sent_messages(v["id"]) else ""))
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(anne, group, "/sluitronde")
+    await wait_for(core, lambda c: any("Uitslag" in (m.get("text") or "") or "Result" in (m.get("text") or "") for m in c.sent_messages(group["id"])[seen:]))
+    await wait_for(core, lambda c: any(m.get("photo") for m in c.sent_messages(group["id"])[seen:]))
+    seen = len(core.sent_messages(group["id"]))
+    core.send_message(anne, group, "/consensus")
+    await wait_for_bot_message(core, group["id"], since=seen)
+
+
+def _ballot(core: FakeTelegram, user: dict) -> dict | None:
+    for message in reversed(core.sent_messages(user["id"])):
+        if "vote:" in str(message.get("reply_markup")):
+            return message
+    return None

@@ -148,7 +148,9 @@ def test_demo_prints_a_transcript() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for expected in ("Hallo allemaal!", "Genoteerd: deze kopgroep werkt voor Gemeente Zottegem.", "Welkom, Chris!", "Bart is nu ook moderator"):
+    for expected in ("Hallo allemaal!", "Genoteerd: deze kopgroep werkt voor Gemeente Zottegem.", "Welkom, Chris!",
+                     "Bart is nu ook moderator", "4 thema's toegevoegd uit Voorbeelden", "Uitslag stemronde 1",
+                     "Consensus! De kopgroep kiest als prioritaire thema's"):
         assert expected in out
 
 
