@@ -121,7 +121,7 @@ async def _themes_and_vote(core: FakeTelegram, group: dict, anne: dict, voters: 
         for index, theme in enumerate(themes):
             score = 3 if index < 3 else 1
             core.press_button(voter, ballot, f"vote:{round_id}:{theme}:{score}")
-            await wait_for(core, lambda c, v=voter, t=theme, s=score: f"'callback_data': 'vote:{round_id}:{t}:{s}'" in str(_ballot(c, v)) and f"✅ {s}" in str(_ballot(c, v)))
+            await wait_for(core, lambda c, v=voter, r=round_id, t=theme, s=score: f"'callback_data': 'vote:{r}:{t}:{s}'" in str(_ballot(c, v)) and f"✅ {s}" in str(_ballot(c, v)))
         core.press_button(voter, ballot, f"vsubmit:{round_id}")
         await wait_for(core, lambda c, v=voter: "✅" in (c.sent_messages(v["id"])[-1]["text"] if c.sent_messages(v["id"]) else ""))
     seen = len(core.sent_messages(group["id"]))
