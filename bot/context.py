@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.render import Texts
 from storage.db import Database
-from storage.records import Actor, PrivateContext, TelegramUser
+from storage.records import Actor, PrivateContext, TelegramUser, TrajectoryRecord
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
     @property
     def services(self) -> Services:
         return self.application.bot_data["services"]
+
+    @property
+    def trajectory(self) -> TrajectoryRecord:
+        """The group's trajectory, in handlers behind registered_group or moderator_only."""
+        assert self.actor is not None and self.actor.trajectory is not None, "handler not guarded"
+        return self.actor.trajectory
 
     @property
     def db(self) -> Database:

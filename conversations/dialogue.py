@@ -123,8 +123,7 @@ async def _question_problem(
 @moderator_only
 async def dialogue_command(update: Update, context: BotContext) -> None:
     """/dialoog [anoniem]: start with the first question; /dialoog stop: end with the digest."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     parsed = parse_dialogue_command(_rest(update))
     if isinstance(parsed, Problem):
         await send_html(context.bot, trajectory.chat_id, context.render("dialogue/usage"))
@@ -147,8 +146,7 @@ async def dialogue_command(update: Update, context: BotContext) -> None:
 @moderator_only
 async def next_command(update: Update, context: BotContext) -> None:
     """/volgende: share the anonymous answers of this question, then the next question (or the end)."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     step = await context.db.run(dialogue.advance, trajectory.id)
     await _after_step(context, trajectory, step, stopped=False)
 

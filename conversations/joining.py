@@ -45,8 +45,7 @@ async def start_with_token(update: Update, context: BotContext) -> None:
 @registered_group
 async def invite(update: Update, context: BotContext) -> None:
     """/uitnodiging in the group: post the "Doe mee" button again."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     keyboard = join_keyboard(context.texts, context.lang, context.bot.username, trajectory.join_token)
     await send_html(context.bot, trajectory.chat_id, context.render("joining/invite", trajectory=trajectory), reply_markup=keyboard)
 

@@ -16,8 +16,7 @@ from storage import people, trajectories
 @moderator_only
 async def group_language(update: Update, context: BotContext) -> None:
     """/taal [nl|en] in the group: switch at once, or offer buttons."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     choice = (context.args or [None])[0]
     if choice is None:
         await send_html(

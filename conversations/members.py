@@ -19,8 +19,7 @@ _ADMIN = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 @registered_group
 async def show_members(update: Update, context: BotContext) -> None:
     """/leden: who has joined, and how many group members have not opened the private chat yet."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     everyone = await context.db.run(people.members, trajectory.id)
     joined = [m for m in everyone if m.status == JOINED]
     waiting = [m for m in everyone if m.status != JOINED]
@@ -40,8 +39,7 @@ async def show_members(update: Update, context: BotContext) -> None:
 @moderator_only
 async def add_moderator(update: Update, context: BotContext) -> None:
     """/moderator: as a reply, promote that admin; otherwise offer the admins as buttons."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     message = update.effective_message
     assert message is not None
     replied = message.reply_to_message.from_user if message.reply_to_message else None

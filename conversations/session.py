@@ -30,8 +30,7 @@ CLEAR = "-"
 @moderator_only
 async def open_session(update: Update, context: BotContext) -> None:
     """/sessie [date and time]: record the session, post the synthesis and pin it."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     starts_at = None
     if context.args:
         now = utcnow()
@@ -70,8 +69,7 @@ async def open_session(update: Update, context: BotContext) -> None:
 @moderator_only
 async def note(update: Update, context: BotContext) -> None:
     """/notitie [kind] [text]: show the notes, or set one (``-`` clears it)."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     message = update.effective_message
     assert message is not None and message.text is not None
     parts = message.text.split(maxsplit=2)

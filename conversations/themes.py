@@ -35,8 +35,7 @@ SCAN_EXTENSIONS = {"csv", "txt", "tsv", "yaml", "yml"}
 @registered_group
 async def list_themes(update: Update, context: BotContext) -> None:
     """/themas: the numbered candidate themes with SDGs and maturity."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     found = await context.db.run(themes.list_themes, trajectory.id)
     await send_html(
         context.bot, trajectory.chat_id,
@@ -47,8 +46,7 @@ async def list_themes(update: Update, context: BotContext) -> None:
 @moderator_only
 async def choose_catalogue(update: Update, context: BotContext) -> None:
     """/catalogus: the shipped lists as buttons."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     await send_html(
         context.bot, trajectory.chat_id, context.render("themes/catalogue_pick"),
         reply_markup=catalogue_keyboard(context.texts, context.lang, trajectory.id),
@@ -213,8 +211,7 @@ async def sdg_toggled(update: Update, context: BotContext) -> None:
 @moderator_only
 async def ask_import(update: Update, context: BotContext) -> None:
     """/importeer: ask for the file as a reply (so the bot sees it in privacy mode)."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     (message,) = await send_html(context.bot, trajectory.chat_id, context.render("themes/import_prompt"), reply_markup=ForceReply(selective=True))
     await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, IMPORT_PROMPT, message_id=message.message_id)
 

@@ -41,8 +41,7 @@ MIN_VOTERS_FOR_FIGURES = 3  # fewer voters: figures would reveal individual scor
 @moderator_only
 async def open_round(update: Update, context: BotContext) -> None:
     """/stemronde [tot <moment>]: publish the rule, open the round, send every member a ballot."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     chat_id = trajectory.chat_id
     deadline = None
     words = list(context.args or [])
@@ -208,8 +207,7 @@ async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, resul
 @moderator_only
 async def close_round(update: Update, context: BotContext) -> None:
     """/sluitronde [forceer]: close the open round."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     current = await context.db.run(voting.open_round_of, trajectory.id)
     if current is None:
         await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="none_open"))
@@ -240,8 +238,7 @@ async def quorum_choice(update: Update, context: BotContext) -> None:
 @moderator_only
 async def extend_round(update: Update, context: BotContext) -> None:
     """/verleng <moment>: a new deadline for the open round."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     current = await context.db.run(voting.open_round_of, trajectory.id)
     if current is None:
         await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="none_open"))
@@ -304,8 +301,7 @@ async def reschedule_deadlines(application: Application) -> None:
 @registered_group
 async def voting_settings(update: Update, context: BotContext) -> None:
     """/stemregel: show the agreements; a moderator changes them with two words."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     if context.args:
         if not context.actor.is_moderator:
             await send_html(context.bot, trajectory.chat_id, context.render("common/moderator_only"))
@@ -325,11 +321,11 @@ async def voting_settings(update: Update, context: BotContext) -> None:
 @moderator_only
 async def confirm_consensus(update: Update, context: BotContext) -> None:
     """/consensus [numbers]: record the proposed (or the named) themes as chosen."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     chat_id = trajectory.chat_id
-    if await context.db.run(voting.open_round_of, trajectory.id) is not None:
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=(await context.db.run(voting.open_round_of, trajectory.id)).number))
+    current = await context.db.run(voting.open_round_of, trajectory.id)
+    if current is not None:
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number))
         return
     if context.args:
         numbers = parse_numbers(" ".join(context.args))
@@ -355,8 +351,7 @@ async def confirm_consensus(update: Update, context: BotContext) -> None:
 @registered_group
 async def show_parked(update: Update, context: BotContext) -> None:
     """/geparkeerd: themes kept for a later trajectory, with their last figures."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     themes = await context.db.run(voting.parked, trajectory.id)
     await send_html(context.bot, trajectory.chat_id, context.render("voting/parked", themes=themes))
 
@@ -364,8 +359,7 @@ async def show_parked(update: Update, context: BotContext) -> None:
 @registered_group
 async def show_results(update: Update, context: BotContext) -> None:
     """/uitslag [n | csv]: a past round again, or (moderator) every round as CSV, privately."""
-    assert context.actor is not None and context.actor.trajectory is not None
-    trajectory = context.actor.trajectory
+    trajectory = context.trajectory
     chat_id = trajectory.chat_id
     argument = (context.args or [""])[0].lower()
     if argument == "csv":
