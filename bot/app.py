@@ -24,6 +24,9 @@ from bot.render import Texts
 from conversations import (
     ballot,
     dialogue,
+    dream_processing,
+    dream_reminders,
+    dreams,
     fallbacks,
     glossary,
     group_choice,
@@ -81,16 +84,27 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
-    for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue):
+    for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
+                   dreams, dream_processing, dream_reminders):
         application.add_handlers(module.handlers())
     # Last: private messages no step took, offered first to the steps that wait for free text.
-    application.add_handlers(fallbacks.handlers(consumers=(ballot.reason_reply, dialogue.private_answer, themes.private_document)))
+    consumers = (
+        ballot.reason_reply,
+        dreams.edit_reply,
+        dream_processing.moderator_text,
+        dreams.document_reply,
+        dialogue.private_answer,
+        themes.private_document,
+        dreams.dream_text,
+    )
+    application.add_handlers(fallbacks.handlers(consumers=consumers))
 
 
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data["services"]
     await set_menus(application.bot, services.texts, services.settings.language)
     await voting.reschedule_deadlines(application)
+    dream_reminders.schedule_reminders(application)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     # Do not log request URLs: they carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # The reminder job runs every few seconds: its "Running job" lines would drown the rest.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
     from bot.instance_lock import AlreadyRunning, lock_sqlite
     from storage.migrate import upgrade

@@ -44,6 +44,10 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("data"))
     # Key for ballot pseudonyms; when unset, a random key kept in the data folder (bot/anonymity.py).
     ballot_secret: str | None = None
+    # Seconds between two looks at the reminder table (storage/reminders.py), and how many
+    # reminders one look takes at most.
+    reminder_interval: float = 30.0
+    reminder_batch: int = 50
 
     @property
     def mode(self) -> str:
@@ -132,6 +136,17 @@ def load_settings(
     if ballot_secret is not None and len(ballot_secret) < 32:
         raise ConfigError("BALLOT_SECRET is malformed: use at least 32 random characters (e.g. `openssl rand -hex 32`)")
 
+    interval_text = get("REMINDER_INTERVAL") or "30"
+    try:
+        reminder_interval = float(interval_text)
+    except ValueError:
+        reminder_interval = -1.0
+    if not 1 <= reminder_interval <= 3600:
+        raise ConfigError(f"REMINDER_INTERVAL is malformed: {interval_text!r}; use seconds from 1 to 3600")
+    batch_text = get("REMINDER_BATCH") or "50"
+    if not batch_text.isdigit() or not 1 <= int(batch_text) <= 1000:
+        raise ConfigError(f"REMINDER_BATCH is malformed: {batch_text!r}; use a number from 1 to 1000")
+
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
@@ -149,6 +164,8 @@ def load_settings(
         log_level=log_level,
         data_dir=data_dir,
         ballot_secret=ballot_secret,
+        reminder_interval=reminder_interval,
+        reminder_batch=int(batch_text),
     )
 
 

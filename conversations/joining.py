@@ -40,6 +40,10 @@ async def start_with_token(update: Update, context: BotContext) -> None:
     else:
         text = context.render("joining/already_joined", lang=lang, trajectory=trajectory)
     await send_html(context.bot, message.chat_id, text)
+    if newly:
+        from conversations.dreams import welcome_late_joiner
+
+        await welcome_late_joiner(context, trajectory_id, user.id)
 
 
 @registered_group

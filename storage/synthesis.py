@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.progress import Facts
-from storage.models import Dialogue, Meeting, Theme, TrajectoryNote, utcnow
+from storage.models import Dialogue, DreamImage, Meeting, Theme, TrajectoryNote, utcnow
 from storage.records import MeetingRecord, ScanFinding, SynthesisData
 
+PLANNED_WINDOW = timedelta(hours=12)
 NOTE_KINDS = ("lokale_foto", "sterktes", "zwaktes", "kandidaten", "agenda")
 MAX_NOTE = 1500
 
@@ -52,7 +53,13 @@ def facts(session: Session, trajectory_id: int) -> Facts:
     dialogues = session.scalar(
         select(func.count()).select_from(Dialogue).where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_not(None))
     )
-    return Facts(themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0)
+    dream_images = session.scalar(
+        select(func.count()).select_from(DreamImage).where(DreamImage.trajectory_id == trajectory_id, DreamImage.published.is_(True))
+    )
+    return Facts(
+        themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
+        dream_images=dream_images or 0,
+    )
 
 
 def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:
@@ -76,10 +83,28 @@ def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:
 
 
 def open_meeting(session: Session, trajectory_id: int, starts_at: datetime | None) -> MeetingRecord:
-    """Record a session that opens now (at ``starts_at`` when the moderator gave a time)."""
+    """Record a session that opens now (at ``starts_at`` when the moderator gave a time).
+
+    A session planned with /volgendesessie for around now (12 hours either way) is the one that
+    opens: its reminders stop.
+    """
     now = utcnow()
-    meeting = Meeting(trajectory_id=trajectory_id, starts_at=starts_at or now, opened_at=now)
-    session.add(meeting)
+    meeting = session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.trajectory_id == trajectory_id,
+            Meeting.opened_at.is_(None),
+            Meeting.starts_at.between(now - PLANNED_WINDOW, now + PLANNED_WINDOW),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if meeting is not None:
+        meeting.opened_at = now
+        meeting.starts_at = starts_at or meeting.starts_at
+    else:
+        meeting = Meeting(trajectory_id=trajectory_id, starts_at=starts_at or now, opened_at=now)
+        session.add(meeting)
     session.flush()
     return MeetingRecord(meeting.id, meeting.trajectory_id, meeting.starts_at, meeting.synthesis_message_id)
 

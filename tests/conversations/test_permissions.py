@@ -28,6 +28,11 @@ MODERATOR_ONLY = [
     "/volgende",
     "/deelname",
     "/begrip Impact = Het verschil dat we maken",
+    "/droombeelden",
+    "/volgendesessie 10 december 14u",
+    "/herinneringen 72 24",
+    "/herinner",
+    "/verwerk",
 ]
 # Group commands for everyone in the group.
 EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]

@@ -110,7 +110,8 @@ _PUNCTUATED = st.tuples(_LINE, st.sampled_from(["", ",", ".", ";", " - ", "'", '
 def scan_themes(draw: st.DrawFn) -> ScanTheme:
     tenths = draw(st.none() | st.integers(min_value=0, max_value=50))
     return ScanTheme(
-        name=" ".join(draw(_PUNCTUATED).split()),
+        # Names within the import's limit (two lines and a separator can reach 123 characters).
+        name=" ".join(draw(_PUNCTUATED.filter(lambda text: len(" ".join(text.split())) <= 120)).split()),
         description=draw(st.just("") | _PUNCTUATED),
         sub_themes=tuple(draw(st.lists(_LINE, max_size=4, unique_by=str.casefold))),
         sdgs=tuple(draw(st.lists(st.integers(min_value=1, max_value=17), max_size=5, unique=True))),

@@ -1,0 +1,571 @@
+"""Dream images (step 5): the collection, members' own dream images, the moderator's processing.
+
+Every member action is checked here against the database, whatever the button said: the person
+is a joined member of the trajectory, the theme is chosen there, the dream image is theirs, and
+the collection is still open (not published).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import reminders
+from storage.convert import trajectory_record
+from storage.models import (
+    DreamCollection,
+    DreamDone,
+    DreamImage,
+    DreamProposal,
+    Membership,
+    Person,
+    Theme,
+    Trajectory,
+)
+from storage.people import JOINED, LEFT
+from storage.records import (
+    DreamCollectionRecord,
+    DreamImageRecord,
+    DreamOutcome,
+    DreamProgress,
+    DreamProposalRecord,
+    DreamRecipient,
+    MemberDreams,
+    ProcessingView,
+    SummaryItem,
+    SummaryTheme,
+)
+
+MAX_TEXT = 1000  # characters in one dream image
+MAX_PER_THEME = 50  # dream images of one member for one theme
+
+chosen_themes = reminders.chosen_themes
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def _collection_record(row: DreamCollection) -> DreamCollectionRecord:
+    return DreamCollectionRecord(
+        row.id, row.trajectory_id, row.started_at, reminders.parse_hours(row.reminder_hours), row.published_at
+    )
+
+
+def _image_record(row: DreamImage, author: str | None = None) -> DreamImageRecord:
+    return DreamImageRecord(
+        id=row.id,
+        trajectory_id=row.trajectory_id,
+        theme_id=row.theme_id,
+        person_id=row.person_id,
+        number=row.number,
+        text=row.text,
+        processed_text=row.processed_text,
+        merged_into_id=row.merged_into_id,
+        parent_id=row.parent_id,
+        removed=row.removed,
+        published=row.published,
+        author=author,
+    )
+
+
+def _name(person: Person) -> str:
+    return " ".join(part for part in (person.first_name, person.last_name) if part)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _collection_row(session: Session, trajectory_id: int, *, lock: bool = False) -> DreamCollection | None:
+    query = select(DreamCollection).where(DreamCollection.trajectory_id == trajectory_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+# --- the collection -------------------------------------------------------------------------------
+
+
+def collection(session: Session, trajectory_id: int) -> DreamCollectionRecord | None:
+    row = _collection_row(session, trajectory_id)
+    return row and _collection_record(row)
+
+
+def start_collection(session: Session, trajectory_id: int, now: datetime) -> tuple[DreamCollectionRecord, bool]:
+    """Start collecting (once per trajectory); returns the collection and whether it is new."""
+    row = _collection_row(session, trajectory_id)
+    created = row is None
+    if row is None:
+        row = DreamCollection(
+            trajectory_id=trajectory_id, started_at=now, reminder_hours=",".join(map(str, reminders.DEFAULT_HOURS))
+        )
+        session.add(row)
+        session.flush()
+        reminders.sync(session, trajectory_id, now)
+    return _collection_record(row), created
+
+
+def recipients(session: Session, trajectory_id: int) -> list[DreamRecipient]:
+    """Joined members, who get the template privately."""
+    rows = session.execute(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.trajectory_id == trajectory_id, Membership.status == JOINED)
+        .order_by(Person.first_name, Person.id)
+    ).scalars()
+    return [DreamRecipient(p.id, p.telegram_id, _name(p), p.reachable) for p in rows]
+
+
+def recipient(session: Session, trajectory_id: int, telegram_id: int) -> DreamRecipient | None:
+    return next((r for r in recipients(session, trajectory_id) if r.telegram_id == telegram_id), None)
+
+
+def _member(session: Session, trajectory_id: int, telegram_id: int) -> Person | None:
+    """The person when they are a joined member of the trajectory."""
+    return session.scalar(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Person.telegram_id == telegram_id, Membership.trajectory_id == trajectory_id, Membership.status == JOINED
+        )
+    )
+
+
+def member_dreams(session: Session, trajectory_id: int, telegram_id: int, now: datetime) -> MemberDreams | None:
+    """A member's own template, or None when they are not a joined member or nothing is collected."""
+    person = _member(session, trajectory_id, telegram_id)
+    row = _collection_row(session, trajectory_id)
+    if person is None or row is None:
+        return None
+    trajectory = session.get_one(Trajectory, trajectory_id)
+    themes = tuple(chosen_themes(session, trajectory_id))
+    ids = [t.id for t in themes]
+    images: dict[int, list[DreamImageRecord]] = {t.id: [] for t in themes}
+    for image in session.scalars(
+        select(DreamImage)
+        .where(
+            DreamImage.trajectory_id == trajectory_id, DreamImage.person_id == person.id, DreamImage.theme_id.in_(ids)
+        )
+        .order_by(DreamImage.created_at, DreamImage.id)
+    ):
+        images[image.theme_id].append(_image_record(image))
+    done = frozenset(
+        session.scalars(select(DreamDone.theme_id).where(DreamDone.person_id == person.id, DreamDone.theme_id.in_(ids)))
+    )
+    return MemberDreams(
+        trajectory=trajectory_record(trajectory),
+        person_id=person.id,
+        language=person.language or trajectory.language,
+        themes=themes,
+        images={theme_id: tuple(found) for theme_id, found in images.items()},
+        done=done,
+        collection=_collection_record(row),
+        next_session=reminders.next_session(session, trajectory_id, now),
+    )
+
+
+def open_collections_of(session: Session, telegram_id: int) -> list[int]:
+    """Trajectories where this person is a joined member and dream images are being collected."""
+    return list(
+        session.scalars(
+            select(DreamCollection.trajectory_id)
+            .join(Membership, Membership.trajectory_id == DreamCollection.trajectory_id)
+            .join(Person, Person.id == Membership.person_id)
+            .join(Trajectory, Trajectory.id == DreamCollection.trajectory_id)
+            .where(
+                Person.telegram_id == telegram_id,
+                Membership.status == JOINED,
+                DreamCollection.published_at.is_(None),
+                Trajectory.active.is_(True),
+            )
+            .order_by(DreamCollection.trajectory_id)
+        )
+    )
+
+
+def _check(session: Session, trajectory_id: int, telegram_id: int, theme_id: int | None) -> tuple[str, Person | None]:
+    person = _member(session, trajectory_id, telegram_id)
+    if person is None:
+        return "not_member", None
+    if theme_id is not None:
+        theme = session.get(Theme, theme_id)
+        if theme is None or theme.trajectory_id != trajectory_id or theme.status != "chosen":
+            return "not_chosen", None
+    row = _collection_row(session, trajectory_id)
+    if row is None or row.published_at is not None:
+        return "closed", None
+    return "ok", person
+
+
+def _count(session: Session, person_id: int, theme_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(DreamImage)
+            .where(DreamImage.person_id == person_id, DreamImage.theme_id == theme_id)
+        )
+        or 0
+    )
+
+
+def _next_number(session: Session, trajectory_id: int) -> int:
+    # The collection row is locked first: two instances adding at once wait for each other.
+    _collection_row(session, trajectory_id, lock=True)
+    return (
+        session.scalar(select(func.max(DreamImage.number)).where(DreamImage.trajectory_id == trajectory_id)) or 0
+    ) + 1
+
+
+def add_image(
+    session: Session, trajectory_id: int, telegram_id: int, theme_id: int, text: str, now: datetime
+) -> DreamOutcome:
+    """A member's new dream image for a chosen theme (the same text twice is kept once)."""
+    status, person = _check(session, trajectory_id, telegram_id, theme_id)
+    if person is None:
+        return DreamOutcome(status)
+    own = session.scalars(
+        select(DreamImage).where(DreamImage.person_id == person.id, DreamImage.theme_id == theme_id)
+    ).all()
+    twin = next((image for image in own if _same(image.text, text)), None)
+    if twin is not None:
+        return DreamOutcome("duplicate", _image_record(twin), len(own))
+    if len(own) >= MAX_PER_THEME:
+        return DreamOutcome("too_many", None, len(own))
+    row = DreamImage(
+        trajectory_id=trajectory_id,
+        theme_id=theme_id,
+        person_id=person.id,
+        number=_next_number(session, trajectory_id),
+        text=text,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return DreamOutcome("ok", _image_record(row), len(own) + 1)
+
+
+def add_many(
+    session: Session, trajectory_id: int, telegram_id: int, items: Iterable[tuple[int, str]], now: datetime
+) -> dict[str, int]:
+    """Dream images read from a filled-in document: counts of added, already there, refused."""
+    counts = {"ok": 0, "duplicate": 0, "refused": 0}
+    for theme_id, text in items:
+        outcome = add_image(session, trajectory_id, telegram_id, theme_id, text, now)
+        if outcome.status in ("ok", "duplicate"):
+            counts[outcome.status] += 1
+        elif outcome.status in ("not_member", "closed"):
+            return {**counts, "status": outcome.status}  # type: ignore[dict-item]
+        else:
+            counts["refused"] += 1
+    return counts
+
+
+def own_image(session: Session, image_id: int, telegram_id: int) -> DreamImageRecord | None:
+    """The dream image when it belongs to this person (whatever a button claims)."""
+    row = session.get(DreamImage, image_id)
+    if row is None or row.person_id is None:
+        return None
+    person = session.get(Person, row.person_id)
+    return _image_record(row) if person is not None and person.telegram_id == telegram_id else None
+
+
+def edit_image(session: Session, image_id: int, telegram_id: int, text: str, now: datetime) -> DreamOutcome:
+    found = own_image(session, image_id, telegram_id)
+    if found is None:
+        return DreamOutcome("not_found")
+    status, person = _check(session, found.trajectory_id, telegram_id, found.theme_id)
+    if person is None:
+        return DreamOutcome(status)
+    row = session.get_one(DreamImage, image_id)
+    row.text, row.updated_at = text, now
+    return DreamOutcome("ok", _image_record(row), _count(session, person.id, row.theme_id))
+
+
+def delete_image(session: Session, image_id: int, telegram_id: int) -> DreamOutcome:
+    found = own_image(session, image_id, telegram_id)
+    if found is None:
+        return DreamOutcome("not_found")
+    status, person = _check(session, found.trajectory_id, telegram_id, found.theme_id)
+    if person is None:
+        return DreamOutcome(status)
+    session.delete(session.get_one(DreamImage, image_id))
+    session.flush()
+    return DreamOutcome("ok", found, _count(session, person.id, found.theme_id))
+
+
+def set_done(
+    session: Session, trajectory_id: int, telegram_id: int, theme_id: int, done: bool, now: datetime
+) -> DreamOutcome:
+    """Mark a theme done (nothing more to add) or not."""
+    status, person = _check(session, trajectory_id, telegram_id, theme_id)
+    if person is None:
+        return DreamOutcome(status)
+    row = session.get(DreamDone, (person.id, theme_id))
+    if done and row is None:
+        session.add(DreamDone(person_id=person.id, theme_id=theme_id, done_at=now))
+    elif not done and row is not None:
+        session.delete(row)
+    return DreamOutcome("ok", None, _count(session, person.id, theme_id))
+
+
+def progress(session: Session, trajectory_id: int, now: datetime) -> DreamProgress:
+    """Counts for the group; names only of members the bot cannot reach or who did not join."""
+    themes = tuple(chosen_themes(session, trajectory_id))
+    ids = [t.id for t in themes]
+    people = recipients(session, trajectory_id)
+    done_rows = session.execute(
+        select(DreamDone.person_id, func.count())
+        .where(DreamDone.theme_id.in_(ids), DreamDone.person_id.in_([p.person_id for p in people]))
+        .group_by(DreamDone.person_id)
+    ).all()
+    done = sum(1 for _, count in done_rows if themes and count >= len(themes))
+    per_theme = dict(
+        session.execute(
+            select(DreamImage.theme_id, func.count()).where(DreamImage.theme_id.in_(ids)).group_by(DreamImage.theme_id)
+        ).all()
+    )
+    seen = session.scalars(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.trajectory_id == trajectory_id, Membership.status.notin_((JOINED, LEFT)))
+        .order_by(Person.first_name)
+    ).all()
+    row = _collection_row(session, trajectory_id)
+    return DreamProgress(
+        themes=themes,
+        members=len(people),
+        done=done,
+        images=sum(per_theme.values()),
+        per_theme={theme_id: per_theme.get(theme_id, 0) for theme_id in ids},
+        unreachable=tuple(p.name for p in people if not p.reachable),
+        not_joined=tuple(_name(p) for p in seen),
+        collection=row and _collection_record(row),
+        next_session=reminders.next_session(session, trajectory_id, now),
+    )
+
+
+# --- the moderator's processing -----------------------------------------------------------------------
+
+
+def processing_view(session: Session, trajectory_id: int, now: datetime) -> ProcessingView | None:
+    """All dream images of the trajectory with their authors (the template decides whether to
+    show them), and the duplicate proposals still waiting for an answer."""
+    row = _collection_row(session, trajectory_id)
+    if row is None:
+        return None
+    themes = tuple(chosen_themes(session, trajectory_id))
+    ids = [t.id for t in themes]
+    images = tuple(
+        _image_record(image, _name(person) if person is not None else None)
+        for image, person in session.execute(
+            select(DreamImage, Person)
+            .outerjoin(Person, Person.id == DreamImage.person_id)
+            .where(DreamImage.trajectory_id == trajectory_id, DreamImage.theme_id.in_(ids))
+            .order_by(DreamImage.number)
+        ).all()
+    )
+    by_id = {image.id: image for image in images}
+    proposals = []
+    for proposal in session.scalars(
+        select(DreamProposal)
+        .where(DreamProposal.trajectory_id == trajectory_id, DreamProposal.state == "open")
+        .order_by(DreamProposal.id)
+    ):
+        first, second = by_id.get(proposal.first_id), by_id.get(proposal.second_id)
+        if first is not None and second is not None and first.active and second.active:
+            proposals.append(DreamProposalRecord(proposal.id, first, second, proposal.score, proposal.state))
+    return ProcessingView(
+        trajectory=trajectory_record(session.get_one(Trajectory, trajectory_id)),
+        themes=themes,
+        images=images,
+        proposals=tuple(proposals),
+        collection=_collection_record(row),
+        next_session=reminders.next_session(session, trajectory_id, now),
+    )
+
+
+def store_proposals(session: Session, trajectory_id: int, pairs: Iterable[tuple[int, int, float]]) -> int:
+    """Record new duplicate proposals; a pair the moderator already answered is not asked again."""
+    known = {
+        (first, second)
+        for first, second in session.execute(
+            select(DreamProposal.first_id, DreamProposal.second_id).where(DreamProposal.trajectory_id == trajectory_id)
+        )
+    }
+    valid = set(session.scalars(select(DreamImage.id).where(DreamImage.trajectory_id == trajectory_id)))
+    added = 0
+    for a, b, score in pairs:
+        first, second = min(a, b), max(a, b)
+        if first == second or (first, second) in known or not {first, second} <= valid:
+            continue
+        session.add(
+            DreamProposal(
+                trajectory_id=trajectory_id, first_id=first, second_id=second, score=float(score), state="open"
+            )
+        )
+        known.add((first, second))
+        added += 1
+    session.flush()
+    return added
+
+
+def decide(session: Session, trajectory_id: int, proposal_id: int, accept: bool, now: datetime) -> str:
+    """The moderator's answer to a proposal: merge the second into the first, or keep both.
+    Answers ok | gone (not this group's, or one of them changed meanwhile) | decided."""
+    proposal = session.get(DreamProposal, proposal_id)
+    if proposal is None or proposal.trajectory_id != trajectory_id:
+        return "gone"
+    if proposal.state != "open":
+        return "decided"
+    if accept:
+        outcome = _merge(session, trajectory_id, proposal.first_id, proposal.second_id)
+        if outcome != "ok":
+            proposal.state, proposal.decided_at = "rejected", now
+            return "gone"
+    proposal.state, proposal.decided_at = ("accepted" if accept else "rejected"), now
+    return "ok"
+
+
+def _by_number(session: Session, trajectory_id: int, number: int) -> DreamImage | None:
+    row = session.scalar(
+        select(DreamImage).where(DreamImage.trajectory_id == trajectory_id, DreamImage.number == number)
+    )
+    if row is None or session.get_one(Theme, row.theme_id).status != "chosen":
+        return None
+    return row
+
+
+def _active(row: DreamImage | None) -> bool:
+    return row is not None and row.merged_into_id is None and not row.removed
+
+
+def _merge(session: Session, trajectory_id: int, keep_id: int, drop_id: int) -> str:
+    keep, drop = session.get(DreamImage, keep_id), session.get(DreamImage, drop_id)
+    if keep is None or drop is None or keep.trajectory_id != trajectory_id or drop.trajectory_id != trajectory_id:
+        return "unknown"
+    if keep.id == drop.id:
+        return "same"
+    if not _active(keep) or not _active(drop):
+        return "inactive"
+    drop.merged_into_id, drop.parent_id = keep.id, None
+    for other in session.scalars(select(DreamImage).where(DreamImage.merged_into_id == drop.id)):
+        other.merged_into_id = keep.id
+    for child in session.scalars(select(DreamImage).where(DreamImage.parent_id == drop.id)):
+        child.parent_id = None if child.id == keep.id else keep.id
+    if keep.parent_id == drop.id:
+        keep.parent_id = None
+    return "ok"
+
+
+def apply_edit(
+    session: Session, trajectory_id: int, action: str, numbers: tuple[int, ...], text: str | None = None
+) -> str:
+    """One processing step on dream images by their numbers.
+
+    ``merge`` (a, b): b is a duplicate of a; ``group`` (child, parent): child becomes a sub-item;
+    ``rephrase`` (n) with ``text`` (None restores the member's words); ``remove`` (n): left out of
+    the summary; ``restore`` (n): undo merge, group and remove. Answers ok, or why not:
+    unknown | same | inactive | other_theme | nested.
+    """
+    rows = [_by_number(session, trajectory_id, n) for n in numbers]
+    if any(row is None for row in rows):
+        return "unknown"
+    first = rows[0]
+    assert first is not None
+    if action == "merge":
+        second = rows[1]
+        assert second is not None
+        return _merge(session, trajectory_id, first.id, second.id)
+    if action == "group":
+        parent = rows[1]
+        assert parent is not None
+        if first.id == parent.id:
+            return "same"
+        if not _active(first) or not _active(parent):
+            return "inactive"
+        if first.theme_id != parent.theme_id:
+            return "other_theme"
+        has_children = session.scalar(
+            select(func.count())
+            .select_from(DreamImage)
+            .where(DreamImage.parent_id == first.id, DreamImage.merged_into_id.is_(None))
+        )
+        if parent.parent_id is not None or has_children:
+            return "nested"
+        first.parent_id = parent.id
+        return "ok"
+    if action == "rephrase":
+        first.processed_text = text
+        return "ok"
+    if action == "remove":
+        if not _active(first):
+            return "inactive"
+        first.removed = True
+        for child in session.scalars(select(DreamImage).where(DreamImage.parent_id == first.id)):
+            child.parent_id = None
+        return "ok"
+    if action == "restore":
+        first.removed, first.merged_into_id, first.parent_id = False, None, None
+        return "ok"
+    raise ValueError(action)
+
+
+def summary(session: Session, trajectory_id: int, now: datetime) -> tuple[SummaryTheme, ...]:
+    """The processed result: per chosen theme, its dream images, sub-items under their group."""
+    view = processing_view(session, trajectory_id, now)
+    return build_summary(view) if view is not None else ()
+
+
+def build_summary(view: ProcessingView) -> tuple[SummaryTheme, ...]:
+    active = {image.id: image for image in view.images if image.active}
+    out = []
+    for theme in view.themes:
+        mine = [image for image in view.of_theme(theme.id) if image.id in active]
+        tops = [image for image in mine if image.parent_id not in active]
+        items = tuple(
+            SummaryItem(top.shown, tuple(child.shown for child in mine if child.parent_id == top.id)) for top in tops
+        )
+        out.append(SummaryTheme(theme.position, theme.name, items))
+    return tuple(out)
+
+
+def publish(session: Session, trajectory_id: int, now: datetime) -> tuple[SummaryTheme, ...] | None:
+    """Close the collection and mark what goes into the summary as published."""
+    row = _collection_row(session, trajectory_id, lock=True)
+    if row is None:
+        return None
+    result = summary(session, trajectory_id, now)
+    view = processing_view(session, trajectory_id, now)
+    assert view is not None
+    active = {image.id for image in view.images if image.active}
+    for image in session.scalars(select(DreamImage).where(DreamImage.trajectory_id == trajectory_id)):
+        image.published = image.id in active
+    row.published_at = now
+    return result
+
+
+def published_summary(session: Session, trajectory_id: int, now: datetime) -> tuple[SummaryTheme, ...] | None:
+    row = _collection_row(session, trajectory_id)
+    if row is None or row.published_at is None:
+        return None
+    return summary(session, trajectory_id, now)
+
+
+def is_moderator(session: Session, trajectory_id: int, telegram_id: int) -> bool:
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .where(
+                Membership.trajectory_id == trajectory_id,
+                Person.telegram_id == telegram_id,
+                Membership.role == "moderator",
+                Membership.status != LEFT,
+            )
+        )
+    )
