@@ -87,7 +87,8 @@ def register_handlers(application: Application) -> None:
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
                    dreams, dream_processing, dream_reminders):
         application.add_handlers(module.handlers())
-    # Last: private messages no step took, offered first to the steps that wait for free text.
+    # Last: messages no step took, offered first to the steps that wait for an answer.
+    group_consumers = (onboarding.organisation_reply, themes.import_reply)
     consumers = (
         ballot.reason_reply,
         dreams.edit_reply,
@@ -97,7 +98,7 @@ def register_handlers(application: Application) -> None:
         themes.private_document,
         dreams.dream_text,
     )
-    application.add_handlers(fallbacks.handlers(consumers=consumers))
+    application.add_handlers(fallbacks.handlers(consumers=consumers, group_consumers=group_consumers))
 
 
 async def _post_init(application: Application) -> None:

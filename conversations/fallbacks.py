@@ -1,8 +1,10 @@
-"""Private chat messages no command took: answers the bot waits for, else a friendly word.
+"""Messages no command took: answers the bot waits for, else (in private) a friendly word.
 
-Steps that wait for free text in private (a reason on a ballot, an anonymous dialogue answer,
-...) register a *consumer*: an async function that returns True when the message was theirs.
-One handler tries them in order, so no step swallows another step's message.
+Steps that wait for free text (a reason on a ballot, an anonymous dialogue answer, the
+organisation's name, a scan file ...) register a *consumer*: an async function that returns
+True when the message was theirs. One handler per chat kind tries them in order, so no step
+swallows another step's message. A group only shows the bot replies to its questions (privacy
+mode), so group consumers get replies; ``answered_prompt`` tells which question was answered.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from telegram.ext import MessageHandler, filters
 from bot.context import BotContext
 from bot.menus import ADMINS, GROUP
 from bot.messaging import send_html
+from storage import prompts
+from storage.records import PromptRecord
 
 GROUP_COMMANDS = frozenset(ADMINS + GROUP) - {"help", "taal"}
 
@@ -36,9 +40,26 @@ async def unexpected_input(update: Update, context: BotContext) -> None:
     await send_html(context.bot, update.effective_chat.id, context.render("common/unexpected_input"))
 
 
-def handlers(consumers: Sequence[Consumer] = ()) -> list:
+async def answered_prompt(update: Update, context: BotContext, kind: str) -> PromptRecord | None:
+    """The open question of ``kind`` that this group message replies to, if it does."""
+    actor, message = context.actor, update.effective_message
+    if actor is None or actor.trajectory is None or message is None or message.reply_to_message is None:
+        return None
+    prompt = await context.db.run(prompts.find, actor.trajectory.chat_id, kind)
+    if prompt is None or prompt.message_id != message.reply_to_message.message_id:
+        return None
+    return prompt
+
+
+def handlers(consumers: Sequence[Consumer] = (), group_consumers: Sequence[Consumer] = ()) -> list:
     """Registered last in group 0, so they only catch what no step handler took."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+    async def group_reply(update: Update, context: BotContext) -> None:
+        """A reply in the group: offered to the steps that asked something there."""
+        for consumer in group_consumers:
+            if await consumer(update, context):
+                return
 
     async def private_message(update: Update, context: BotContext) -> None:
         """Offer the message to each waiting step; nobody wanted it: say so kindly."""
@@ -48,6 +69,7 @@ def handlers(consumers: Sequence[Consumer] = ()) -> list:
         await unexpected_input(update, context)
 
     return [
+        MessageHandler(filters.ChatType.GROUPS & filters.REPLY & ~filters.COMMAND, group_reply),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, private_message),
     ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated, Update, User
 from telegram.constants import ChatType
-from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, CommandHandler, filters
 
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
 from bot.messaging import send_html
+from conversations.fallbacks import answered_prompt
 from conversations.help import show_help
 from storage import people, prompts, trajectories
 from storage.records import TelegramUser, TrajectoryRecord
@@ -108,18 +109,17 @@ async def organisation_command(update: Update, context: BotContext) -> None:
     await save_organisation(update, context, context.actor.trajectory, name)
 
 
-async def organisation_reply(update: Update, context: BotContext) -> None:
-    """A reply in the group: the organisation's name when it answers our open question."""
-    actor, message = context.actor, update.effective_message
-    if actor is None or actor.trajectory is None or message is None or message.reply_to_message is None:
-        return
-    prompt = await context.db.run(prompts.find, actor.trajectory.chat_id, ORGANISATION_PROMPT)
-    if prompt is None or prompt.message_id != message.reply_to_message.message_id:
-        return
+async def organisation_reply(update: Update, context: BotContext) -> bool:
+    """A group consumer (conversations/fallbacks.py): the answer to "what is the organisation?"."""
+    if await answered_prompt(update, context, ORGANISATION_PROMPT) is None:
+        return False
+    message, actor = update.effective_message, context.actor
+    assert message is not None and actor is not None and actor.trajectory is not None
     if not actor.is_moderator:
         await send_html(context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id)
-        return
+        return True
     await save_organisation(update, context, actor.trajectory, message.text or "")
+    return True
 
 
 async def save_organisation(update: Update, context: BotContext, trajectory: TrajectoryRecord, raw: str) -> None:
@@ -144,5 +144,4 @@ def handlers() -> list:
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         CommandHandler("start", start_in_group, filters=groups),
         CommandHandler("organisatie", organisation_command, filters=groups),
-        MessageHandler(groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, organisation_reply),
     ]

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import ForceReply, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from bot.guards import moderator_only, registered_group
@@ -24,6 +24,7 @@ from bot.text_input import clean_text
 from bot.themes.catalogues import sdg_name
 from bot.themes.commands import CommandProblem, parse_theme_command
 from bot.themes.scan_import import MAX_FILE_BYTES, ScanError, parse_scan
+from conversations.fallbacks import answered_prompt
 from conversations.group_choice import current_trajectory
 from storage import prompts, themes
 from storage.records import TrajectoryRecord
@@ -216,18 +217,17 @@ async def ask_import(update: Update, context: BotContext) -> None:
     await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, IMPORT_PROMPT, message_id=message.message_id)
 
 
-async def import_reply(update: Update, context: BotContext) -> None:
-    """A reply to the import question in the group: a moderator's file is read in."""
-    actor, message = context.actor, update.effective_message
-    if actor is None or actor.trajectory is None or message is None or message.reply_to_message is None:
-        return
-    prompt = await context.db.run(prompts.find, actor.trajectory.chat_id, IMPORT_PROMPT)
-    if prompt is None or prompt.message_id != message.reply_to_message.message_id:
-        return
+async def import_reply(update: Update, context: BotContext) -> bool:
+    """A group consumer (conversations/fallbacks.py): a moderator's file answering /importeer."""
+    if await answered_prompt(update, context, IMPORT_PROMPT) is None:
+        return False
+    message, actor = update.effective_message, context.actor
+    assert message is not None and actor is not None and actor.trajectory is not None
     if not actor.is_moderator:
         await send_html(context.bot, message.chat_id, context.render("common/moderator_only"))
-        return
+        return True
     await read_scan(update, context, actor.trajectory)
+    return True
 
 
 async def private_document(update: Update, context: BotContext) -> bool:
@@ -285,7 +285,6 @@ def handlers() -> list:
         CommandHandler("catalogus", choose_catalogue, filters=groups),
         CommandHandler("thema", theme_command, filters=groups),
         CommandHandler("importeer", ask_import, filters=groups),
-        MessageHandler(groups & filters.REPLY & filters.Document.ALL, import_reply),
         CallbackQueryHandler(catalogue_chosen, pattern=CATALOGUE_PATTERN),
         CallbackQueryHandler(theme_button, pattern=THEME_PATTERN),
         CallbackQueryHandler(sdg_toggled, pattern=SDG_PATTERN),

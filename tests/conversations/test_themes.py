@@ -206,3 +206,12 @@ async def test_no_structural_edits_while_a_round_is_open(harness: Harness) -> No
         await harness.say(anne, group, text)
         assert "niet terwijl er een stemronde loopt" in harness.last_text(group)
     assert len(await harness.db.run(themes.list_themes, tid)) == 4
+
+
+async def test_a_text_reply_to_the_import_question_asks_for_a_file(harness: Harness) -> None:
+    group, anne, bart, tid = await setup(harness)
+    await harness.say(anne, group, "/importeer")
+    question = harness.last_from_bot(group)
+    await harness.say(anne, group, "naam;sdg's\nAfval;12", reply_to=question["message_id"])
+    assert harness.last_text(group) == "Stuur de MVO-scan als bestand (CSV of YAML), als antwoord op mijn vraag."
+    assert await harness.db.run(themes.list_themes, tid) == []
