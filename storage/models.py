@@ -6,10 +6,11 @@ Only ``storage/`` imports this module; the rest of the code gets plain records
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -81,6 +82,8 @@ class Trajectory(Base):
     quorum_pct: Mapped[int] = mapped_column(Integer, default=67, server_default="67")
     close_when_all_voted: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the moderator closes the trajectory; the retention job counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Person(Base):
@@ -456,3 +459,91 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(32))  # why dropped or failed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- Steps 6-8: SMART goals, the council's decision, the closing evaluation -------------------
+
+
+class Goal(Base):
+    """A goal for a chosen theme, built one SMART letter at a time.
+
+    The parts are free text as the author wrote them; ``flags`` holds the codes the SMART check
+    raised (JSON list, e.g. ``["no_number", "vague_verb"]``), kept visible even when the author
+    keeps the goal as it is (``kept_as_is``).
+    """
+
+    __tablename__ = "goal"
+    __table_args__ = (UniqueConstraint("trajectory_id", "number", name="uq_goal_trajectory_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # the group's handle: 1, 2, 3 ... per trajectory
+    # Unlinked by /vergeetmij and the retention job; the goal itself stays.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    # draft (being written) | proposed (by a member, waiting) | approved | dropped
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    specific: Mapped[str | None] = mapped_column(Text)  # S: what exactly, for whom
+    indicator: Mapped[str | None] = mapped_column(Text)  # M: what is measured
+    baseline: Mapped[str | None] = mapped_column(Text)  # M: start value
+    target: Mapped[str | None] = mapped_column(Text)  # M: target value
+    owner: Mapped[str | None] = mapped_column(Text)  # A: who owns it, which service, support
+    means: Mapped[str | None] = mapped_column(Text)  # R: means, people, budget
+    deadline: Mapped[str | None] = mapped_column(Text)  # T: deadline as written
+    milestones: Mapped[str | None] = mapped_column(Text)  # T: milestones
+    flags: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    kept_as_is: Mapped[bool] = mapped_column(default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # approved or dropped
+
+
+class CouncilDecision(Base):
+    """The council's (college's) answer to the report: green light or not, when, remarks."""
+
+    __tablename__ = "council_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # approved | rejected | postponed
+    decided_on: Mapped[date] = mapped_column(Date)  # a calendar day, no time zone
+    body: Mapped[str | None] = mapped_column(String(120))  # e.g. "college van burgemeester en schepenen"
+    remarks: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Evaluation(Base):
+    """The closing reflection (step 8), sent to every member privately."""
+
+    __tablename__ = "evaluation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EvaluationAnswer(Base):
+    """One anonymous answer: no person, like a ballot's reasons."""
+
+    __tablename__ = "evaluation_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(16))  # continuity | view | maturity
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EvaluationDelivery(Base):
+    """Who got the questions and how far they are, without what they wrote."""
+
+    __tablename__ = "evaluation_delivery"
+
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    answered: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "continuity,view"
+    done: Mapped[bool] = mapped_column(default=False)
+    failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered

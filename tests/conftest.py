@@ -17,8 +17,9 @@ from storage.models import Base
 
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Our tables live in a schema of their own, so whatever else uses the shared `test` database
-# cannot get in the way (and is never touched).
-SCHEMA = "kopgroep_test"
+# cannot get in the way (and is never touched). KOPGROEP_TEST_SCHEMA lets parallel runs on one
+# server keep apart.
+SCHEMA = os.environ.get("KOPGROEP_TEST_SCHEMA", "kopgroep_test")
 POSTGRES_URL = f"{POSTGRES_SERVER}{'&' if '?' in POSTGRES_SERVER else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
