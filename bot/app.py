@@ -35,6 +35,7 @@ from conversations import (
     language,
     members,
     onboarding,
+    report,
     session,
     themes,
     voting,
@@ -85,10 +86,10 @@ def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders):
+                   dreams, dream_processing, dream_reminders, report):
         application.add_handlers(module.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
-    group_consumers = (onboarding.organisation_reply, themes.import_reply)
+    group_consumers = (onboarding.organisation_reply, themes.import_reply, report.decision_reply)
     consumers = (
         ballot.reason_reply,
         dreams.edit_reply,

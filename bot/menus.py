@@ -17,7 +17,8 @@ PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sja
 GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
 # Group admins see the moderator commands too: moderators are made from admins.
 ADMINS = GROUP + ("organisatie", "moderator", "taal", "catalogus", "importeer", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
-                  "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk")
+                  "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
+                  "rapport", "beslissing")
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),
