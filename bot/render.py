@@ -9,7 +9,7 @@ languages hold the same names; ``tests/test_texts.py`` checks that.
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -86,7 +86,9 @@ def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
     locale = LOCALES[lang]
     at = "'om'" if lang == "nl" else "'at'"
 
-    def fmt_date(value: datetime) -> str:
+    def fmt_date(value: date | datetime) -> str:
+        if not isinstance(value, datetime):  # a calendar day (e.g. the council's decision): no time zone
+            return format_date(value, "long", locale=locale)
         return format_date(value.astimezone(tz), "long", locale=locale)
 
     def fmt_datetime(value: datetime) -> str:

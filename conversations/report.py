@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
@@ -39,11 +39,6 @@ DECISION_PROMPT = decisions.PROMPT  # in the group: message_id = the date questi
 
 def now() -> datetime:  # replaced in tests
     return utcnow()
-
-
-def noon(day: date, trajectory: TrajectoryRecord) -> datetime:
-    """A calendar day as a moment the templates' date format shows as that same day."""
-    return datetime.combine(day, time(12, 0), ZoneInfo(trajectory.timezone))
 
 
 def today(trajectory: TrajectoryRecord) -> date:
@@ -209,11 +204,12 @@ async def record_and_announce(
         telegram_id=user.id if user is not None else None,
         chat_id=trajectory.chat_id,
     )
-    await send_html(context.bot, trajectory.chat_id, context.render(
+    await send_html(
+        context.bot,
+        trajectory.chat_id,
+        context.render(
             "report/decision_announced",
             decision=recorded,
-            day=noon(recorded.decided_on, trajectory),
-            timezone=trajectory.timezone,
         ),
     )
 

@@ -57,6 +57,7 @@ async def open_session(update: Update, context: BotContext) -> None:
         findings_weaknesses=[f"{f.name}: {f.weaknesses}" for f in data.scan_findings if f.weaknesses],
         maturities=[(f.name, f.maturity) for f in data.scan_findings if f.maturity is not None],
         agenda=[step.key for step in steps if not step.done and step.key != "synthesis"][:3],
+        decision=data.decision,
     )
     first, *_ = await send_html(context.bot, trajectory.chat_id, text)
     await context.db.run(synthesis.set_synthesis_message, meeting.id, first.message_id)

@@ -131,6 +131,7 @@ class SynthesisData:
     notes: dict[str, str]
     candidate_names: tuple[str, ...]
     scan_findings: tuple[ScanFinding, ...]
+    decision: DecisionRecord | None = None  # the council's latest (step 7)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.progress import Facts
-from storage.models import Dialogue, DreamImage, Meeting, Theme, TrajectoryNote, utcnow
+from storage import decisions
+from storage.models import CouncilDecision, Dialogue, DreamImage, Meeting, Theme, TrajectoryNote, utcnow
 from storage.records import MeetingRecord, ScanFinding, SynthesisData
 
 PLANNED_WINDOW = timedelta(hours=12)
@@ -56,9 +57,13 @@ def facts(session: Session, trajectory_id: int) -> Facts:
     dream_images = session.scalar(
         select(func.count()).select_from(DreamImage).where(DreamImage.trajectory_id == trajectory_id, DreamImage.published.is_(True))
     )
+    # Step 7 is done once the council's decision is recorded (/beslissing).
+    decided = session.scalar(
+        select(func.count()).select_from(CouncilDecision).where(CouncilDecision.trajectory_id == trajectory_id)
+    )
     return Facts(
         themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
-        dream_images=dream_images or 0,
+        dream_images=dream_images or 0, decisions=decided or 0,
     )
 
 
@@ -79,6 +84,7 @@ def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:
         notes=notes(session, trajectory_id),
         candidate_names=tuple(name for name, *_ in themes),
         scan_findings=findings,
+        decision=decisions.latest(session, trajectory_id),
     )
 
 

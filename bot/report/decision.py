@@ -58,13 +58,13 @@ def parse_outcome(word: str) -> str | None:
 
 def parse_decision(text: str, today: date) -> DecisionInput | DecisionProblem:
     """The whole command's arguments: outcome, date, remarks."""
-    words = text.split()
+    words = text.split(maxsplit=1)
     if not words:
         return DecisionProblem("empty")
     outcome = parse_outcome(words[0])
     if outcome is None:
         return DecisionProblem("outcome")
-    return parse_date_and_remarks(outcome, " ".join(words[1:]), today)
+    return parse_date_and_remarks(outcome, words[1] if len(words) > 1 else "", today)
 
 
 def parse_date_and_remarks(outcome: str, text: str, today: date) -> DecisionInput | DecisionProblem:

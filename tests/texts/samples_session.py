@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.progress import Facts, progress
-from storage.records import MeetingRecord, TrajectoryRecord
+from storage.records import DecisionRecord, MeetingRecord, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(1, -100, "Kopgroep", "Gemeente Zottegem", "nl", "Europe/Brussels", "tok", "setup", True)
 MEETING = MeetingRecord(1, 1, datetime(2026, 12, 10, 13, 0, tzinfo=UTC), None)
@@ -19,7 +19,7 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {
             "trajectory": TRAJECTORY, "meeting": MEETING, "steps": EARLY[0], "upcoming": EARLY[1], "notes": {},
             "candidates": (), "findings_strengths": [], "findings_weaknesses": [], "maturities": [],
-            "agenda": ["themes", "dialogue", "voting"],
+            "agenda": ["themes", "dialogue", "voting"], "decision": None,
         },
         {
             "trajectory": TRAJECTORY, "meeting": MEETING, "steps": LATER[0], "upcoming": LATER[1],
@@ -27,6 +27,7 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             "candidates": ("Duurzaam aankopen", "Toegankelijkheid"),
             "findings_strengths": ["Aankoop: goede procedures"], "findings_weaknesses": ["Mobiliteit: weinig data"],
             "maturities": [("Aankoop", 2.5), ("Mobiliteit", 3.0)], "agenda": ["dialogue"],
+            "decision": DecisionRecord("approved", date(2026, 12, 12), None, "Akkoord <met> de thema's"),
         },
     ],
     "session/date_problem": [{"problem": "past"}, {"problem": "unclear"}, {"problem": "empty"}],
