@@ -133,7 +133,9 @@ async def decision_command(update: Update, context: BotContext) -> None:
         return
     parsed = parse_decision(parts[1], today(trajectory))
     if not isinstance(parsed, DecisionInput):
-        await send_html(context.bot, trajectory.chat_id, context.render("report/decision_problem", code=parsed.code))
+        await send_html(
+            context.bot, trajectory.chat_id, context.render("report/decision_problem", code=parsed.code, guided=False)
+        )
         return
     await record_and_announce(update, context, trajectory, parsed)
 
