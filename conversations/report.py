@@ -99,6 +99,7 @@ async def names_pressed(update: Update, context: BotContext) -> None:
             context.bot, moderator.id, context.texts.render(lang, "report/sent", data=data, with_names=with_names)
         )
         await context.bot.send_document(moderator.id, InputFile(files.docx, filename=files.docx_name))
+        await context.bot.send_document(moderator.id, InputFile(files.html.encode("utf-8"), filename=files.html_name))
         await context.bot.send_document(
             moderator.id, InputFile(files.markdown.encode("utf-8"), filename=files.markdown_name)
         )

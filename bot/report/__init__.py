@@ -1,11 +1,12 @@
-"""The report for the council (step 7): pure builders from a ReportData tree to DOCX and Markdown.
+"""The report for the council (step 7): pure builders from a ReportData tree to DOCX, Markdown, HTML.
 
 ``outline`` turns the data into a list of neutral blocks (headings, paragraphs, lists, tables,
-pictures) in the chosen language; ``build_docx`` and ``build_markdown`` only lay those blocks out,
-so both files hold the same sections. No Telegram, no SQL.
+pictures) in the chosen language; ``build_docx``, ``build_markdown`` and ``build_html`` only lay
+those blocks out, so every file holds the same sections. No Telegram, no SQL.
 """
 
 from bot.report.docx_writer import build_docx
+from bot.report.html import build_html
 from bot.report.markdown import build_markdown
 from bot.report.outline import Block, Bullets, Heading, Paragraph, Picture, Table, Words, outline
 
@@ -18,6 +19,7 @@ __all__ = [
     "Table",
     "Words",
     "build_docx",
+    "build_html",
     "build_markdown",
     "outline",
 ]

@@ -5,6 +5,7 @@ presses from others refused; the synthesis shows the decision and step 7 done.""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +28,7 @@ from tests.harness import Harness
 NOW = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)  # Sunday 20 December 2026, 10:00 in Brussels
 DOCX = "mvo-rapport-gemeente-zottegem-2026-12-20.docx"
 MARKDOWN = "mvo-rapport-gemeente-zottegem-2026-12-20.md"
+HTML = "mvo-rapport-gemeente-zottegem-2026-12-20.html"
 SECTIONS = [
     "Samenvatting",
     "De kopgroep",
@@ -77,7 +79,7 @@ async def test_report_from_an_early_trajectory_to_the_decision(harness: Harness)
 
     # Early: no votes yet; the report is whole and says what is not there yet.
     files = await ask_report(harness, anne, group, trajectory.id, names=False)
-    assert set(files) == {DOCX, MARKDOWN}
+    assert set(files) == {DOCX, HTML, MARKDOWN}
     document, text = docx_text(files[DOCX])
     assert level1(document) == SECTIONS
     assert "Er is nog geen stemronde afgesloten." in text and "Het college heeft nog niet beslist." in text
@@ -179,6 +181,9 @@ async def test_report_from_an_early_trajectory_to_the_decision(harness: Harness)
     for heading in SECTIONS:
         assert f"## {heading}" in markdown
     assert "](data:image/png;base64," in markdown
+    page = files[HTML].decode("utf-8")
+    assert all(f"<h2>{escape(heading)}</h2>" in page for heading in SECTIONS)
+    assert page.count('<img src="data:image/png;base64,') == 1 and "Bart" not in page
 
     # With names: the members, and the dialogue's open answers with their author.
     files = await ask_report(harness, anne, group, trajectory.id, names=True)
@@ -264,7 +269,8 @@ async def test_english_group(harness: Harness) -> None:
     await harness.say(anne, group, "/beslissing approved 12 December 2026 The board agrees")
     assert harness.last_text(group).startswith("🏛 The board's decision of 12 December 2026\nGreen light")
     files = await ask_report(harness, anne, group, trajectory.id, names=False)
-    assert set(files) == {"csr-report-gemeente-zottegem-2026-12-20.docx", "csr-report-gemeente-zottegem-2026-12-20.md"}
+    stem = "csr-report-gemeente-zottegem-2026-12-20"
+    assert set(files) == {f"{stem}.docx", f"{stem}.html", f"{stem}.md"}
     document, text = docx_text(files["csr-report-gemeente-zottegem-2026-12-20.docx"])
     assert level1(document)[0] == "Summary" and "The board agrees" in text
     assert harness.last_text(group) == "📄 Anne made the report for the board. It is in the moderator's private chat."

@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from bot.render import Texts
-from bot.report import build_docx, build_markdown
+from bot.report import build_docx, build_html, build_markdown
 from bot.report.charts import round_charts
 from bot.report.files import build_report, slug
 from bot.voting import tally_round
@@ -311,3 +311,31 @@ def test_slug() -> None:
     nameless = build_report(replace(early(), organisation=None), TEXTS)
     assert nameless.docx_name == "mvo-rapport-2026-12-20.docx"
     assert "MVO-traject onze organisatie" in nameless.markdown
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_html_holds_every_section_and_escapes_user_text(lang: str) -> None:
+    from html.parser import HTMLParser
+
+    data = full(language=lang, organisation="Gemeente <script>alert(1)</script>")
+    page = build_html(data, TEXTS, lang, round_charts(data, TEXTS, lang))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
+    headings: list[str] = []
+    open_tags: list[str] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+            if tag not in {"meta", "img"}:
+                open_tags.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert open_tags.pop() == tag
+
+        def handle_data(self, data: str) -> None:
+            if open_tags and open_tags[-1] == "h2":
+                headings.append(data)
+
+    Reader().feed(page)
+    assert open_tags == [] and headings == list(SECTIONS[lang])
+    assert page.count('<img src="data:image/png;base64,') == 1 and page.count("<table>") == 7
