@@ -1,7 +1,7 @@
 """The report for the council (step 7): everything it shows, read in ONE unit of work.
 
 ``report_data`` returns a plain :class:`ReportData` tree; ``bot/report/`` turns it into a Word
-document and a Markdown file. Nothing here reads the clock: the report's date is passed in, so
+document, an HTML page and a Markdown file. Nothing here reads the clock: the report's date is passed in, so
 the same database gives the same report (also after an export and a restore).
 """
 
@@ -30,6 +30,7 @@ from storage.models import (
 )
 from storage.people import JOINED, LEFT, MODERATOR
 from storage.records import (
+    DialogueDigest,
     ReportData,
     ReportEvaluation,
     ReportGoal,
@@ -192,7 +193,7 @@ def _flags(text: str | None) -> list[object]:
     return value if isinstance(value, list) else []
 
 
-def _digests(session: Session, trajectory_id: int, with_names: bool) -> tuple:
+def _digests(session: Session, trajectory_id: int, with_names: bool) -> tuple[DialogueDigest, ...]:
     """Every ended dialogue's digest; without names, open answers lose their author too."""
     ids = session.scalars(
         select(Dialogue.id)
