@@ -1,8 +1,9 @@
 """Step 7: the report for the council (/rapport) and the council's decision (/beslissing).
 
 /rapport asks the moderator, with two buttons, whether members' names go in; the report is then
-built from the database (storage/report.py, one unit of work) into a Word document and a Markdown
-file (bot/report/), sent privately to the moderator who pressed; the group gets a short note.
+built from the database (storage/report.py, one unit of work) into a Word document, an HTML page
+and a Markdown file (bot/report/), sent privately to the moderator who pressed; the group gets a
+short note.
 
 /beslissing records the council's answer. In one line: ``/beslissing goedgekeurd 12 december 2026
 Het college gaat akkoord``; alone, it asks the outcome with buttons, then the date (and remarks)
