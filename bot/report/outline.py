@@ -87,8 +87,7 @@ class Words:
     def join(self, names: list[str]) -> str:
         if len(names) <= 1:
             return "".join(names)
-        last = " en " if self.lang == "nl" else " and "
-        return ", ".join(names[:-1]) + last + names[-1]
+        return f"{', '.join(names[:-1])} {self('doc.and')} {names[-1]}"
 
 
 def outline(data: ReportData, words: Words, charts: Mapping[int, bytes]) -> tuple[Block, ...]:
