@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.fake_telegram.core import FakeTelegram
 from storage import goals as goal_store
+from storage import synthesis
 from storage.models import Goal, Prompt, Theme
 from tests.conversations.dream_helpers import buttons, data_of, dream_group, latest_with_prefix
 from tests.harness import Harness
@@ -147,7 +148,7 @@ async def test_member_proposes_with_flags_and_the_moderator_approves(harness: Ha
 
 async def test_moderator_adjusts_or_drops_and_approves_own_goal(harness: Harness) -> None:
     core = harness.core
-    group, people, themes, _ = await dream_group(harness, members=3)
+    group, people, themes, trajectory_id = await dream_group(harness, members=3)
     anne, bart, chris = people
     for person in (bart, chris):
         await open_goal(harness, person, group, "Thema 2")
@@ -196,6 +197,8 @@ async def test_moderator_adjusts_or_drops_and_approves_own_goal(harness: Harness
     await harness.say(bart, group, "/doelen")
     listing = harness.last_text(group)
     assert "#1 ✅" in listing and "#2 ✖️" in listing and "geschrapt" in listing and "#3 ✅" in listing
+    # The synthesis counts step 6 as done once a goal is approved.
+    assert (await harness.db.run(synthesis.facts, trajectory_id)).goals == 2
 
 
 async def test_bad_input_at_a_letter_loses_nothing(harness: Harness) -> None:
