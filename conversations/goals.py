@@ -45,6 +45,10 @@ log = logging.getLogger("kopgroep.goals")
 
 GOAL_PROMPT = "goal"  # payload "<goal>:<part>:<flow|fix>": the part the next private text answers
 MAX_DREAMS_SHOWN = goals.MAX_DREAMS_SHOWN
+# Questions that take free text too: when one of them was asked after the goal question (a ballot
+# reason, a dream image's new text, a dream theme pressed), the next text is theirs; "Verder"
+# (or the link) asks the goal question again and so takes the turn back.
+NEWER_WINS = frozenset({"ballot_reason", "dream_edit", "dream_theme"})
 
 
 def now():  # noqa: ANN201 - one clock for this module, replaced in tests
@@ -214,6 +218,8 @@ async def goal_answer(update: Update, context: BotContext) -> bool:
         return False
     prompt = await context.db.run(prompts.find, message.chat_id, GOAL_PROMPT)
     if prompt is None or not prompt.payload:
+        return False
+    if await context.db.run(goals.newer_prompts, message.chat_id, prompt.id) & NEWER_WINS:
         return False
     goal_id, part, mode = _payload(prompt.payload)
     if message.text is None:  # a sticker, photo or file: the question stays open

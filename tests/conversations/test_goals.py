@@ -386,3 +386,33 @@ async def test_a_restart_at_the_letter_m_loses_nothing(harness: Harness) -> None
     finally:
         await restarted.stop()
     assert not restarted.errors, restarted.errors
+
+
+async def test_a_later_dream_image_question_takes_the_turn_and_the_goal_continues(harness: Harness) -> None:
+    """Writing dream images and goals at the same time: the question asked last gets the text."""
+    from sqlalchemy import func
+
+    from storage.models import DreamImage
+    from tests.conversations.dream_helpers import write
+
+    group, people, themes, trajectory_id = await dream_group(harness, members=2)
+    anne, bart = people
+    await harness.say(anne, group, "/droombeelden")
+    await open_goal(harness, bart, group, "Thema 1")
+    await answer(harness, bart, GOOD[0])
+    await write(harness, bart, trajectory_id, themes[1], "Een autovrije schoolstraat")  # the dream theme is newer
+    assert "Genoteerd bij Thema 2" in harness.last_text(bart["id"])
+    assert (await goals_in(harness))[0].indicator is None
+    assert await harness.db.run(lambda s: s.scalar(select(func.count()).select_from(DreamImage))) == 1
+
+    await harness.say(bart, bart["id"], "/doelen")
+    await harness.press(bart, harness.last_from_bot(bart["id"]), data_of(harness.last_from_bot(bart["id"]), "gc:")[0])
+    await answer(harness, bart, GOOD[1])  # the goal asked last now: this is its indicator
+    assert (await goals_in(harness))[0].indicator == GOOD[1]
+    assert await harness.db.run(lambda s: s.scalar(select(func.count()).select_from(DreamImage))) == 1
+
+    # The theme's processed dream images are at hand, in the group and when writing a goal for it.
+    await harness.say(anne, group, "/doelen")
+    assert "2. Thema 2\nDroombeelden:\n • Een autovrije schoolstraat\nNog geen doelen." in harness.last_text(group)
+    await open_goal(harness, anne, group, "Thema 2")
+    assert "de droombeelden bij dit thema:\n • Een autovrije schoolstraat" in harness.bot_texts(anne["id"])[-2]
