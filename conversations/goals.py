@@ -87,9 +87,12 @@ async def _send_overview(
     if not overview.themes:
         await send_html(context.bot, chat_id, context.render("goals/problem", lang=lang, code="no_chosen"))
         return
-    drafts = []
+    drafts, pending = [], []
     if telegram_id is not None:
         drafts = [d for d in await context.db.run(goals.drafts_of, telegram_id) if d.trajectory_id == trajectory_id]
+        if await context.db.run(goals.is_moderator, trajectory_id, telegram_id):
+            # Proposals again, for a moderator who missed (or could not get) the private message.
+            pending = [goal for theme in overview.themes for goal in theme.goals if goal.status == "proposed"]
     text = context.render(
         "goals/overview",
         lang=lang,
@@ -97,10 +100,11 @@ async def _send_overview(
         short=short_flags(context, lang, overview),
         shown=MAX_DREAMS_SHOWN,
         drafts=drafts,
+        pending=pending,
         private=telegram_id is not None,
     )
     keyboard = write_keyboard(
-        context.texts, lang, context.bot.username, ((t.id, t.name) for t in overview.themes), drafts
+        context.texts, lang, context.bot.username, ((t.id, t.name) for t in overview.themes), drafts, pending
     )
     await send_html(context.bot, chat_id, text, reply_markup=keyboard)
 

@@ -44,9 +44,15 @@ def deep_link_payload(theme_id: int) -> str:
 
 
 def write_keyboard(
-    texts: Texts, lang: str, bot_username: str, themes: Iterable[tuple[int, str]], drafts: Iterable[GoalRecord] = ()
+    texts: Texts,
+    lang: str,
+    bot_username: str,
+    themes: Iterable[tuple[int, str]],
+    drafts: Iterable[GoalRecord] = (),
+    pending: Iterable[GoalRecord] = (),
 ) -> InlineKeyboardMarkup | None:
-    """One "write a goal" link per chosen theme (id, name); then "continue" per own draft."""
+    """One "write a goal" link per chosen theme (id, name); "continue" per own draft; "decide" per
+    proposal waiting for the moderator."""
     rows = [
         [
             InlineKeyboardButton(
@@ -64,6 +70,15 @@ def write_keyboard(
             )
         ]
         for draft in drafts
+    ]
+    rows += [
+        [
+            InlineKeyboardButton(
+                _label(texts.label(lang, "goals.button.review", number=goal.number, name=goal.theme_name)),
+                callback_data=_data("gd", goal.id, "edit"),
+            )
+        ]
+        for goal in pending
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 

@@ -158,6 +158,10 @@ async def test_moderator_adjusts_or_drops_and_approves_own_goal(harness: Harness
         )
     first, second = await goals_in(harness)
     assert (first.number, second.number) == (1, 2) and {first.status, second.status} == {"proposed"}
+    # /doelen in private offers the moderator the waiting proposals again.
+    await harness.say(anne, anne["id"], "/doelen")
+    assert "2 voorstellen wachten op je beslissing" in harness.last_text(anne["id"])
+    assert data_of(harness.last_from_bot(anne["id"]), "gd:") == [f"gd:{first.id}:edit", f"gd:{second.id}:edit"]
 
     # Adjust M of Bart's goal, then approve it.
     proposal = next(m for m in core.sent_messages(anne["id"]) if f"gd:{first.id}:edit" in data_of(m, "gd:"))

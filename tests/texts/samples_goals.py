@@ -61,8 +61,30 @@ FLAG_TEXTS = ["Vaag werkwoord <zoals> verbeteren", "Geen startwaarde"]
 
 SAMPLES: dict[str, list[dict[str, object]]] = {
     "goals/overview": [
-        {"overview": OVERVIEW, "short": SHORT, "shown": 5, "drafts": [goal(7)], "private": True},
-        {"overview": GoalOverview(BARE, OVERVIEW.themes[1:]), "short": {}, "shown": 5, "drafts": [], "private": False},
+        {
+            "overview": OVERVIEW,
+            "short": SHORT,
+            "shown": 5,
+            "drafts": [goal(7)],
+            "pending": [goal(2, "proposed")],
+            "private": True,
+        },
+        {
+            "overview": OVERVIEW,
+            "short": SHORT,
+            "shown": 5,
+            "drafts": [],
+            "pending": [goal(2), goal(3)],
+            "private": True,
+        },
+        {
+            "overview": GoalOverview(BARE, OVERVIEW.themes[1:]),
+            "short": {},
+            "shown": 5,
+            "drafts": [],
+            "pending": [],
+            "private": False,
+        },
     ],
     "goals/intro": [
         {
