@@ -29,6 +29,7 @@ from conversations import (
     dreams,
     fallbacks,
     glossary,
+    goals,
     group_choice,
     help,
     joining,
@@ -85,12 +86,16 @@ def build_application(
 def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
+    # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
+    application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
                    dreams, dream_processing, dream_reminders, report):
         application.add_handlers(module.handlers())
+    application.add_handlers(goals.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
     group_consumers = (onboarding.organisation_reply, themes.import_reply, report.decision_reply)
     consumers = (
+        goals.goal_answer,  # first: while a goal question waits, text and files are its answer
         ballot.reason_reply,
         dreams.edit_reply,
         dream_processing.moderator_text,

@@ -13,8 +13,8 @@ from telegram import (
 from bot.config import LANGUAGES
 from bot.render import Texts
 
-PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon")
-GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
+PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen")
+GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen")
 # Group admins see the moderator commands too: moderators are made from admins.
 ADMINS = GROUP + ("organisatie", "moderator", "taal", "catalogus", "importeer", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
                   "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",

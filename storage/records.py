@@ -613,6 +613,22 @@ class ReportGoal:
     theme_position: int
     theme_name: str
     status: str  # proposed | approved
+# --- Step 6: SMART goals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    """A goal with its parts as written, the SMART check's codes, and who may see what of it."""
+
+    id: int
+    trajectory_id: int
+    theme_id: int
+    theme_name: str
+    theme_position: int
+    number: int
+    author_id: int | None
+    author_name: str | None
+    status: str  # draft | proposed | approved | dropped
     specific: str | None
     indicator: str | None
     baseline: str | None
@@ -667,3 +683,32 @@ class ReportData:
     @property
     def chosen(self) -> tuple[ReportTheme, ...]:
         return tuple(theme for theme in self.themes if theme.status == "chosen")
+    @property
+    def parts(self) -> dict[str, str | None]:
+        names = ("specific", "indicator", "baseline", "target", "owner", "means", "deadline", "milestones")
+        return {name: getattr(self, name) for name in names}
+
+
+@dataclass(frozen=True)
+class GoalOutcome:
+    """What happened to a goal: ``ok`` or why not (not_found, not_allowed, decided, incomplete ...)."""
+
+    status: str
+    goal: GoalRecord | None = None
+
+
+@dataclass(frozen=True)
+class GoalTheme:
+    """A chosen theme in the goals overview: its processed dream images and its goals (no drafts)."""
+
+    id: int
+    position: int
+    name: str
+    dreams: tuple[str, ...]
+    goals: tuple[GoalRecord, ...]
+
+
+@dataclass(frozen=True)
+class GoalOverview:
+    trajectory: TrajectoryRecord
+    themes: tuple[GoalTheme, ...]

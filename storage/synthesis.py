@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.progress import Facts
 from storage import decisions
-from storage.models import CouncilDecision, Dialogue, DreamImage, Meeting, Theme, TrajectoryNote, utcnow
+from storage.models import CouncilDecision, Dialogue, DreamImage, Goal, Meeting, Theme, TrajectoryNote, utcnow
 from storage.records import MeetingRecord, ScanFinding, SynthesisData
 
 PLANNED_WINDOW = timedelta(hours=12)
@@ -57,13 +57,16 @@ def facts(session: Session, trajectory_id: int) -> Facts:
     dream_images = session.scalar(
         select(func.count()).select_from(DreamImage).where(DreamImage.trajectory_id == trajectory_id, DreamImage.published.is_(True))
     )
+    goals = session.scalar(
+        select(func.count()).select_from(Goal).where(Goal.trajectory_id == trajectory_id, Goal.status == "approved")
+    )
     # Step 7 is done once the council's decision is recorded (/beslissing).
     decided = session.scalar(
         select(func.count()).select_from(CouncilDecision).where(CouncilDecision.trajectory_id == trajectory_id)
     )
     return Facts(
         themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
-        dream_images=dream_images or 0, decisions=decided or 0,
+        dream_images=dream_images or 0, goals=goals or 0, decisions=decided or 0,
     )
 
 

@@ -38,6 +38,7 @@ MODERATOR_ONLY = [
 ]
 # Group commands for everyone in the group.
 EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
+EVERYONE += ["/doelen"]  # step 6: the goals per chosen theme (with write links)
 
 
 async def group(harness: Harness) -> tuple[dict, dict, dict, dict]:
