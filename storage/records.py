@@ -613,22 +613,6 @@ class ReportGoal:
     theme_position: int
     theme_name: str
     status: str  # proposed | approved
-# --- Step 6: SMART goals ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoalRecord:
-    """A goal with its parts as written, the SMART check's codes, and who may see what of it."""
-
-    id: int
-    trajectory_id: int
-    theme_id: int
-    theme_name: str
-    theme_position: int
-    number: int
-    author_id: int | None
-    author_name: str | None
-    status: str  # draft | proposed | approved | dropped
     specific: str | None
     indicator: str | None
     baseline: str | None
@@ -683,6 +667,35 @@ class ReportData:
     @property
     def chosen(self) -> tuple[ReportTheme, ...]:
         return tuple(theme for theme in self.themes if theme.status == "chosen")
+
+
+# --- Step 6: SMART goals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    """A goal with its parts as written, the SMART check's codes, and who may see what of it."""
+
+    id: int
+    trajectory_id: int
+    theme_id: int
+    theme_name: str
+    theme_position: int
+    number: int
+    author_id: int | None
+    author_name: str | None
+    status: str  # draft | proposed | approved | dropped
+    specific: str | None
+    indicator: str | None
+    baseline: str | None
+    target: str | None
+    owner: str | None
+    means: str | None
+    deadline: str | None
+    milestones: str | None
+    flags: tuple[str, ...]
+    kept_as_is: bool
+
     @property
     def parts(self) -> dict[str, str | None]:
         names = ("specific", "indicator", "baseline", "target", "owner", "means", "deadline", "milestones")
