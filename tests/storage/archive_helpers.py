@@ -244,7 +244,7 @@ def seed(session: Session, *, chat_id: int = -7001, users: tuple[TelegramUser, .
     )
     session.add_all(
         [
-            Prompt(trajectory_id=tid, chat_id=users[1].telegram_id, kind="dream_theme", person_id=pid[1]),
+            Prompt(trajectory_id=tid, chat_id=users[1].telegram_id, kind=f"dream_theme{tid}", person_id=pid[1]),
             Reminder(
                 trajectory_id=tid, meeting_id=planned.id, person_id=pid[1], kind="auto", due_at=T0 + timedelta(days=11)
             ),
