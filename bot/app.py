@@ -35,6 +35,8 @@ from conversations import (
     language,
     members,
     onboarding,
+    portability,
+    privacy,
     session,
     themes,
     voting,
@@ -85,10 +87,10 @@ def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders):
+                   dreams, dream_processing, dream_reminders, portability, privacy):
         application.add_handlers(module.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
-    group_consumers = (onboarding.organisation_reply, themes.import_reply)
+    group_consumers = (onboarding.organisation_reply, themes.import_reply, portability.restore_reply)
     consumers = (
         ballot.reason_reply,
         dreams.edit_reply,
@@ -106,6 +108,7 @@ async def _post_init(application: Application) -> None:
     await set_menus(application.bot, services.texts, services.settings.language)
     await voting.reschedule_deadlines(application)
     dream_reminders.schedule_reminders(application)
+    privacy.schedule_retention(application)
     log.info("bot @%s ready", application.bot.username)
 
 
