@@ -255,6 +255,24 @@ def purge_expired(session: Session, now: datetime, months: int, key: bytes, *, l
     return [row.id for row in rows]
 
 
+# Every table that points at a person, as ``purge`` below handles it; a test checks that a new
+# one is added here (and to ``purge``), so a group's purge never leaves a name behind.
+PURGED = frozenset(
+    {
+        "membership",
+        "prompt",
+        "contribution",
+        "dream_image",
+        "dream_done",
+        "reminder",
+        "goal",
+        "council_decision",
+        "ballot_delivery",
+        "evaluation_delivery",
+    }
+)
+
+
 def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -> None:
     """The trajectory's personal data goes; its content and figures stay, unlinked."""
     tid = trajectory.id

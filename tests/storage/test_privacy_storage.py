@@ -187,3 +187,9 @@ def test_two_instances_purge_each_trajectory_once(postgres_url: str) -> None:
         thread.join()
     db.dispose()
     assert sorted(results[0] + results[1]) == sorted(ids)
+
+
+def test_purge_handles_every_table_that_points_at_a_person() -> None:
+    """A table added later with a link to person must be handled by the retention purge too."""
+    linked = {table.name for table, _ in privacy.person_links()}
+    assert linked == set(privacy.PURGED), sorted(linked ^ set(privacy.PURGED))
