@@ -24,6 +24,7 @@ from bot.keyboards import join_keyboard
 from bot.messaging import send_html
 from bot.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, read_zip
 from conversations.fallbacks import answered_prompt
+from conversations.onboarding import ORGANISATION_PROMPT
 from storage import archive, prompts, trajectories
 from storage.models import utcnow
 from storage.records import TrajectoryRecord
@@ -120,6 +121,9 @@ async def read_archive(update: Update, context: BotContext, trajectory: Trajecto
     await context.db.run(prompts.close, trajectory.chat_id, RESTORE_PROMPT)
     restored = await context.db.run(trajectories.by_id, trajectory.id)
     assert restored is not None
+    if restored.organisation:
+        # The name came with the archive: the question asked when the bot was added is answered.
+        await context.db.run(prompts.close, trajectory.chat_id, ORGANISATION_PROMPT)
     log.info("trajectory %s restored from an archive", trajectory.id)
     await send_html(
         context.bot,

@@ -9,7 +9,8 @@ import zipfile
 
 from sqlalchemy import func, select
 
-from storage import trajectories
+from conversations.onboarding import ORGANISATION_PROMPT
+from storage import prompts, trajectories
 from storage.archive import export_trajectory
 from storage.models import Person, Theme
 from tests.conversations.voting_helpers import cast, voting_group
@@ -47,6 +48,7 @@ async def test_export_then_restore_in_a_new_group(harness: Harness) -> None:
 
     source = await harness.db.run(trajectories.by_chat, group["id"])
     new = await _fresh_group(harness, anne)
+    assert await harness.db.run(prompts.find, new["id"], ORGANISATION_PROMPT) is not None
     await harness.say(anne, new, "/herstel")
     question = harness.last_from_bot(new)
     assert "ZIP" in question["text"]
@@ -64,6 +66,9 @@ async def test_export_then_restore_in_a_new_group(harness: Harness) -> None:
     core.add_member(new, bart)
     await harness.say(bart, new, "/uitslag 1")
     assert harness.last_text(new) == old_result
+    # The organisation's name came with the archive: the question asked when the bot joined is closed.
+    assert await harness.db.run(prompts.find, new["id"], ORGANISATION_PROMPT) is None
+    assert target.organisation == "Gemeente Zottegem"
     # A second /herstel is refused: the group has data now.
     await harness.say(anne, new, "/herstel")
     assert "al gewerkt" in harness.last_text(new)
