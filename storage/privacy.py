@@ -226,6 +226,8 @@ def _erase(session: Session, person: Person, key: bytes, now: datetime) -> None:
             session.execute(update(table).where(column == person.id).values({column.name: None}))
         else:
             session.execute(delete(table).where(column == person.id))
+    # Questions asked in their private chat carry their Telegram id as the chat.
+    session.execute(delete(Prompt).where(Prompt.chat_id == person.telegram_id))
     person.first_name, person.last_name, person.username, person.language = "", None, None, None
     person.reachable, person.current_trajectory_id = False, None
     person.telegram_id = -person.id

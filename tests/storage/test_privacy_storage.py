@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from storage import people, privacy, voting
 from storage.archive import export_trajectory
 from storage.db import Database
-from storage.models import Ballot, Contribution, DreamImage, Goal, Membership, Person, Trajectory
+from storage.models import Ballot, Contribution, DreamImage, Goal, Membership, Person, Prompt, Trajectory
 from tests.conftest import _empty_postgres
 from tests.storage.archive_helpers import ANNE, BART, CHRIS, DIRK, KEY, seed
 
@@ -68,7 +68,15 @@ def test_forget_keeps_figures_and_leaves_no_trace_of_the_person(db: Database) ->
     tid = db.run_sync(seed)
     before = _figures(db, tid)
     bart_id = db.run_sync(lambda s: s.scalar(select(Person.id).where(Person.telegram_id == BART.telegram_id)))
+    # A question in Bart's private chat open to no one in particular still names his chat.
+    db.run_sync(lambda s: s.add(Prompt(trajectory_id=tid, chat_id=BART.telegram_id, kind="group_choice")))
     assert db.run_sync(privacy.forget, BART.telegram_id, KEY, NOW).status == "ok"
+    assert (
+        db.run_sync(
+            lambda s: s.scalar(select(func.count()).select_from(Prompt).where(Prompt.chat_id == BART.telegram_id))
+        )
+        == 0
+    )
     assert _figures(db, tid) == before
 
     def traces(session):  # type: ignore[no-untyped-def]
