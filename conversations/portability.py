@@ -22,7 +22,7 @@ from bot.context import BotContext
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.messaging import send_html
-from bot.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, read_zip
+from bot.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
 from conversations.fallbacks import answered_prompt
 from conversations.onboarding import ORGANISATION_PROMPT
 from storage import archive, prompts, trajectories
@@ -49,7 +49,9 @@ async def export_command(update: Update, context: BotContext) -> None:
     assert user is not None
     tables = await context.db.run(archive.export_trajectory, trajectory.id)
     now = utcnow()
-    data = await asyncio.to_thread(build_zip, tables, archive.schema(), app_version=app_version(), exported_at=now)
+    data = await asyncio.to_thread(
+        build_zip, tables, archive.schema(), app_version=app_version(), exported_at=now, key=context.services.ballot_key
+    )
     filename = f"{context.label('data.export_file')}-{now:%Y-%m-%d}.zip"
     try:
         await context.bot.send_document(
@@ -104,6 +106,10 @@ async def read_archive(update: Update, context: BotContext, trajectory: Trajecto
             raise ArchiveError("too_large", {"name": "zip"})
         data = bytes(await (await document.get_file()).download_as_bytearray())
         tables = await asyncio.to_thread(read_zip, data, archive.schema())
+        if not await asyncio.to_thread(is_signed, data, archive.schema(), context.services.ballot_key):
+            # Members are linked again by Telegram id: only an archive this bot made, unchanged,
+            # may do that (else anyone could add strangers to a group and see their names).
+            raise ArchiveError("not_signed")
         try:
             counts = await context.db.run(archive.restore, trajectory.id, tables)
         except SQLAlchemyError:

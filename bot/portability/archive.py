@@ -11,6 +11,8 @@ templates turn into words, and nothing is imported.
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import json
 import zipfile
@@ -102,19 +104,54 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+def signature(members: Mapping[str, bytes], key: bytes) -> str:
+    """HMAC-SHA256 over the tables' JSON, keyed with the instance's secret: proves an archive
+    was made by this bot (or one sharing its secret) and not changed since."""
+    mac = hmac.new(hashlib.sha256(b"kopgroep-archive:" + key).digest(), digestmod=hashlib.sha256)
+    for name in sorted(members):
+        content = members[name]
+        mac.update(f"{name}\0{len(content)}\0".encode())
+        mac.update(content)
+    return mac.hexdigest()
+
+
 def build_zip(
-    tables: Mapping[str, Rows], schema: Sequence[TableSpec], *, app_version: str, exported_at: datetime
+    tables: Mapping[str, Rows],
+    schema: Sequence[TableSpec],
+    *,
+    app_version: str,
+    exported_at: datetime,
+    key: bytes | None = None,
 ) -> bytes:
-    """``manifest.json``, then per table ``<table>.json`` (read back by restore) and ``<table>.csv``."""
+    """``manifest.json``, then per table ``<table>.json`` (read back by restore) and ``<table>.csv``.
+
+    With ``key``, the manifest carries the tables' signature (see :func:`signature`)."""
+    members = {
+        f"{spec.name}.json": json.dumps(tables.get(spec.name, []), ensure_ascii=False, indent=1).encode("utf-8")
+        for spec in schema
+    }
+    info = manifest(tables, app_version=app_version, exported_at=exported_at)
+    if key is not None:
+        info["signature"] = signature(members, key)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        info = manifest(tables, app_version=app_version, exported_at=exported_at)
         archive.writestr(MANIFEST, json.dumps(info, ensure_ascii=False, indent=2))
         for spec in schema:
-            rows = tables.get(spec.name, [])
-            archive.writestr(f"{spec.name}.json", json.dumps(rows, ensure_ascii=False, indent=1))
-            archive.writestr(f"{spec.name}.csv", _csv(spec, rows))
+            archive.writestr(f"{spec.name}.json", members[f"{spec.name}.json"])
+            archive.writestr(f"{spec.name}.csv", _csv(spec, tables.get(spec.name, [])))
     return buffer.getvalue()
+
+
+def is_signed(data: bytes, schema: Sequence[TableSpec], key: bytes) -> bool:
+    """Whether the archive carries this instance's signature over its tables, unchanged.
+
+    Call after :func:`read_zip` accepted the file (that bounds every size first)."""
+    budget = [MAX_TOTAL_BYTES]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = json.loads(_read_member(archive, MANIFEST, budget))
+        members = {f"{spec.name}.json": _read_member(archive, f"{spec.name}.json", budget) for spec in schema}
+    found = info.get("signature")
+    return isinstance(found, str) and hmac.compare_digest(found, signature(members, key))
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -112,6 +112,18 @@ async def test_restore_with_caption_and_refusals_change_nothing(harness: Harness
             out.writestr(name, content)
     reply = await send(anne, broken.getvalue())
     assert "verwijzing" in reply and "theme_sdg" in reply and "Er is niets veranderd" in reply
+    # A well-formed archive, changed after /export (a stranger added as member): refused.
+    edited = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(edited, "w") as out:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "person.json":
+                rows = json.loads(content)
+                rows[-1]["telegram_id"] = 424242
+                content = json.dumps(rows).encode()
+            out.writestr(name, content)
+    reply = await send(anne, edited.getvalue())
+    assert "na /export gewijzigd" in reply and "Er is niets veranderd" in reply
     assert themes_in_new() == 0
     assert harness.db.run_sync(lambda s: s.scalar(select(func.count()).select_from(Person))) == persons
     assert (await send(anne, data)).startswith("Het archief is teruggezet.")

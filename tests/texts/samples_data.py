@@ -19,6 +19,7 @@ CODES = (
     "not_empty",
     "not_file",
     "broken",
+    "not_signed",
 )
 COUNTS = {"theme": 12, "voting_round": 2, "contribution": 31, "dream_image": 40, "goal": 5, "membership": 9}
 

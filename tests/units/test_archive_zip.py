@@ -167,3 +167,17 @@ def test_broken_json_missing_table_and_wrong_count() -> None:
     with zipfile.ZipFile(buffer, "w") as partial:
         partial.writestr("manifest.json", json.dumps({"format": "kopgroep-archive", "format_version": 1, "counts": {}}))
     assert _code(buffer.getvalue()) == "missing_table"
+
+
+def test_signature_proves_origin_and_integrity() -> None:
+    key = b"k" * 40
+    data = build_zip(TABLES, SCHEMA, app_version="0.1.0", exported_at=NOW, key=key)
+    assert read_zip(data, SCHEMA) == TABLES
+    assert archive.is_signed(data, SCHEMA, key)
+    assert not archive.is_signed(data, SCHEMA, b"another instance's key 0123456789")
+    assert not archive.is_signed(_zip(), SCHEMA, key)  # made without a key
+    info = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
+    edited = json.loads(json.dumps(TABLES))
+    edited["theme"][1]["name"] = "Iets anders"
+    forged = _zip(edited, manifest=info)  # a valid archive with the old signature
+    assert read_zip(forged, SCHEMA) == edited and not archive.is_signed(forged, SCHEMA, key)
