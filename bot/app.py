@@ -36,6 +36,8 @@ from conversations import (
     language,
     members,
     onboarding,
+    portability,
+    privacy,
     report,
     session,
     themes,
@@ -89,11 +91,13 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders, report):
+                   dreams, dream_processing, dream_reminders, report, portability, privacy):
         application.add_handlers(module.handlers())
     application.add_handlers(goals.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
-    group_consumers = (onboarding.organisation_reply, themes.import_reply, report.decision_reply)
+    group_consumers = (
+        onboarding.organisation_reply, themes.import_reply, report.decision_reply, portability.restore_reply,
+    )
     consumers = (
         goals.goal_answer,  # first: while a goal question waits, text and files are its answer
         ballot.reason_reply,
@@ -112,6 +116,7 @@ async def _post_init(application: Application) -> None:
     await set_menus(application.bot, services.texts, services.settings.language)
     await voting.reschedule_deadlines(application)
     dream_reminders.schedule_reminders(application)
+    privacy.schedule_retention(application)
     log.info("bot @%s ready", application.bot.username)
 
 

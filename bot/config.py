@@ -48,6 +48,8 @@ class Settings:
     # reminders one look takes at most.
     reminder_interval: float = 30.0
     reminder_batch: int = 50
+    # Months after a trajectory closed at which its personal data is purged (storage/privacy.py).
+    retention_months: int = 24
 
     @property
     def mode(self) -> str:
@@ -147,6 +149,10 @@ def load_settings(
     if not batch_text.isdigit() or not 1 <= int(batch_text) <= 1000:
         raise ConfigError(f"REMINDER_BATCH is malformed: {batch_text!r}; use a number from 1 to 1000")
 
+    retention_text = get("RETENTION_MONTHS") or "24"
+    if not retention_text.isdigit() or not 1 <= int(retention_text) <= 1200:
+        raise ConfigError(f"RETENTION_MONTHS is malformed: {retention_text!r}; use a number of months from 1 to 1200")
+
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
@@ -166,6 +172,7 @@ def load_settings(
         ballot_secret=ballot_secret,
         reminder_interval=reminder_interval,
         reminder_batch=int(batch_text),
+        retention_months=int(retention_text),
     )
 
 

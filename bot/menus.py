@@ -13,12 +13,20 @@ from telegram import (
 from bot.config import LANGUAGES
 from bot.render import Texts
 
-PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen")
+PRIVATE = (
+    "help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen",
+    "mijngegevens", "vergeetmij",
+)
 GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen")
-# Group admins see the moderator commands too: moderators are made from admins.
-ADMINS = GROUP + ("organisatie", "moderator", "taal", "catalogus", "importeer", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
-                  "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
-                  "rapport", "beslissing")
+# Group admins see the moderator commands too: moderators are made from admins. One line per step.
+ADMINS = GROUP + (
+    "organisatie", "moderator", "taal",
+    "catalogus", "importeer", "sessie", "notitie",
+    "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
+    "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
+    "rapport", "beslissing",
+    "export", "herstel",
+)
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),

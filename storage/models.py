@@ -84,6 +84,8 @@ class Trajectory(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when the moderator closes the trajectory; the retention job counts from here.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set once the retention job removed its personal data (storage/privacy.py); claims the row.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Person(Base):
@@ -105,6 +107,9 @@ class Person(Base):
         ForeignKey("trajectory.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set by /vergeetmij: the row stays as a tombstone (names blanked, telegram_id a unique
+    # negative number) so its id, part of ballot pseudonyms, is never given to someone else.
+    forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Membership(Base):

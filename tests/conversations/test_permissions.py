@@ -35,6 +35,8 @@ MODERATOR_ONLY = [
     "/verwerk",
     "/rapport",
     "/beslissing goedgekeurd 12 december 2026 Akkoord",
+    "/export",
+    "/herstel",
 ]
 # Group commands for everyone in the group.
 EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
@@ -94,11 +96,11 @@ async def test_in_an_unregistered_group_every_command_says_so(harness: Harness, 
 
 async def test_private_commands_for_anyone_and_group_commands_not_in_private(harness: Harness) -> None:
     chat, anne, bart, chris = await group(harness)
-    for command in ("/help", "/start", "/groep", "/taal", "/stembiljet", "/begrip", "/begrip sdg"):
+    for command in ("/help", "/start", "/groep", "/taal", "/stembiljet", "/begrip", "/begrip sdg", "/mijngegevens", "/vergeetmij"):
         before = len(harness.core.sent_messages(chris["id"]))
         await harness.say(chris, chris["id"], command)
         assert harness.bot_texts(chris["id"])[before:], command
-    for command in ("/stemronde", "/leden", "/sessie", "/dialoog", "/vragen", "/deelname"):
+    for command in ("/stemronde", "/leden", "/sessie", "/dialoog", "/vragen", "/deelname", "/export", "/herstel"):
         await harness.say(anne, anne["id"], command)
         assert harness.last_text(anne["id"]) == "Dat commando werkt in de groep van de kopgroep, niet hier."
     await harness.say(anne, anne["id"], "/bestaatniet")
