@@ -27,6 +27,7 @@ from conversations import (
     dream_processing,
     dream_reminders,
     dreams,
+    evaluation,
     fallbacks,
     glossary,
     group_choice,
@@ -85,13 +86,14 @@ def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders):
+                   dreams, dream_processing, dream_reminders, evaluation):
         application.add_handlers(module.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
     group_consumers = (onboarding.organisation_reply, themes.import_reply)
     consumers = (
         ballot.reason_reply,
         dreams.edit_reply,
+        evaluation.answer_reply,
         dream_processing.moderator_text,
         dreams.document_reply,
         dialogue.private_answer,

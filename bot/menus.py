@@ -13,11 +13,11 @@ from telegram import (
 from bot.config import LANGUAGES
 from bot.render import Texts
 
-PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon")
+PRIVATE = ("help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "evaluatie")
 GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
 # Group admins see the moderator commands too: moderators are made from admins.
 ADMINS = GROUP + ("organisatie", "moderator", "taal", "catalogus", "importeer", "sessie", "notitie", "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
-                  "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk")
+                  "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk", "evaluatie", "afsluiten")
 
 SCOPES = (
     (BotCommandScopeAllPrivateChats(), PRIVATE),
