@@ -195,7 +195,8 @@ async def test_bad_input_loses_nothing(harness: Harness) -> None:
     await skip(harness, bart)
     await skip(harness, bart)
     await harness.say(bart, bart["id"], "nog iets")
-    assert "Bedankt!" not in harness.last_text(bart["id"])
+    assert "Ik verwacht op dit moment geen bericht van je" in harness.last_text(bart["id"])
+    assert len(await answers(harness.db)) == 1
     await harness.say(anne, group, "/evaluatie blabla")
     assert "Gebruik /evaluatie" in harness.last_text(group)
 
@@ -394,3 +395,12 @@ async def test_a_member_who_left_is_not_counted(harness: Harness) -> None:
     assert "2 van 2 leden beantwoordden alle vragen" in harness.last_text(group)
     assert "samen 0 antwoorden" in harness.last_text(group)
     assert "Geen antwoorden." in harness.last_text(anne["id"])
+
+
+async def test_afsluiten_in_private_points_to_the_group(harness: Harness) -> None:
+    group, people, _ = await voting_group(harness, members=1, themes=1)
+    anne = people[0]
+    await harness.say(anne, anne["id"], "/afsluiten")
+    assert harness.last_text(anne["id"]) == "Dat commando werkt in de groep van de kopgroep, niet hier."
+    await harness.say(anne, anne["id"], "/evaluatie")
+    assert "Er wachten geen evaluatievragen op je" in harness.last_text(anne["id"])

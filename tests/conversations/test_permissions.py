@@ -33,6 +33,8 @@ MODERATOR_ONLY = [
     "/herinneringen 72 24",
     "/herinner",
     "/verwerk",
+    "/evaluatie",
+    "/afsluiten",
 ]
 # Group commands for everyone in the group.
 EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
