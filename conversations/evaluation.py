@@ -155,11 +155,12 @@ async def skip_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.label("evaluation.alert.not_for_you"), show_alert=True)
         return
     step = await context.db.run(evaluation.handle, int(evaluation_id), query.from_user.id, question, None)
+    lang = step.language if step.trajectory is not None else context.lang
     if step.status != "ok":
         code = {"not_member": "not_for_you"}.get(step.status, step.status)
-        await query.answer(context.label(f"evaluation.alert.{code}", lang=step.language), show_alert=True)
+        await query.answer(context.label(f"evaluation.alert.{code}", lang=lang), show_alert=True)
         return
-    await query.answer(context.label("evaluation.alert.skipped", lang=step.language))
+    await query.answer(context.label("evaluation.alert.skipped", lang=lang))
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest:

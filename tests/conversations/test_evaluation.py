@@ -166,9 +166,12 @@ async def test_closes_itself_when_everyone_is_done_and_digest_goes_to_every_mode
     digest = harness.last_text(anne["id"])
     assert "Looking back · Gemeente Zottegem" in digest and "anonymity is weak" not in digest
     assert digest.count("• ") == 9
-    # Closing again: already closed.
+    # Closing again: already closed; an old skip button says so, in English.
     await harness.say(anne, group, "/evaluatie sluiten")
     assert "The evaluation was closed on" in harness.last_text(group)
+    question = latest_with_prefix(harness, bart["id"], "evs:")
+    query = await harness.forge_press(bart, question, buttons(question)[0])
+    assert harness.core.callback_queries[query]["answer"]["text"] == "The evaluation is closed already."
 
 
 async def test_bad_input_loses_nothing(harness: Harness) -> None:
