@@ -27,6 +27,7 @@ from conversations import (
     dream_processing,
     dream_reminders,
     dreams,
+    evaluation,
     fallbacks,
     glossary,
     goals,
@@ -91,7 +92,7 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders, report, portability, privacy):
+                   dreams, dream_processing, dream_reminders, report, portability, privacy, evaluation):
         application.add_handlers(module.handlers())
     application.add_handlers(goals.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
@@ -102,6 +103,7 @@ def register_handlers(application: Application) -> None:
         goals.goal_answer,  # first: while a goal question waits, text and files are its answer
         ballot.reason_reply,
         dreams.edit_reply,
+        evaluation.answer_reply,
         dream_processing.moderator_text,
         dreams.document_reply,
         dialogue.private_answer,

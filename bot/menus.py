@@ -15,7 +15,7 @@ from bot.render import Texts
 
 PRIVATE = (
     "help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen",
-    "mijngegevens", "vergeetmij",
+    "mijngegevens", "vergeetmij", "evaluatie",
 )
 GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen")
 # Group admins see the moderator commands too: moderators are made from admins. One line per step.
@@ -26,6 +26,7 @@ ADMINS = GROUP + (
     "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
     "rapport", "beslissing",
     "export", "herstel",
+    "evaluatie", "afsluiten",
 )
 
 SCOPES = (

@@ -44,6 +44,10 @@ async def start_with_token(update: Update, context: BotContext) -> None:
         from conversations.dreams import welcome_late_joiner
 
         await welcome_late_joiner(context, trajectory_id, user.id)
+    # Also after a rejoin: whoever (re)opens the private chat gets their next evaluation question.
+    from conversations.evaluation import welcome_joiner
+
+    await welcome_joiner(context, trajectory_id, user.id)
 
 
 @registered_group

@@ -190,6 +190,7 @@ async def test_help_per_role_and_menus_per_scope_and_language(harness: Harness) 
     private_nl = next(v for (scope, lang), v in commands.items() if "all_private_chats" in scope and not lang)
     assert [c["command"] for c in private_nl] == [
         "help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen", "mijngegevens", "vergeetmij",
+        "evaluatie",
     ]
     private_en = next(v for (scope, lang), v in commands.items() if "all_private_chats" in scope and lang == "en")
     assert private_en[0]["description"] == "Explanation and commands"

@@ -37,6 +37,8 @@ MODERATOR_ONLY = [
     "/beslissing goedgekeurd 12 december 2026 Akkoord",
     "/export",
     "/herstel",
+    "/evaluatie",
+    "/afsluiten",
 ]
 # Group commands for everyone in the group.
 EVERYONE = ["/themas", "/thema 1", "/help", "/leden", "/uitnodiging", "/stemregel", "/uitslag", "/geparkeerd", "/vragen"]
