@@ -23,6 +23,7 @@ from bot.menus import set_menus
 from bot.render import Texts
 from conversations import (
     ballot,
+    chat_events,
     dialogue,
     dream_processing,
     dream_reminders,
@@ -85,7 +86,7 @@ def register_handlers(application: Application) -> None:
     """Guards first (group -1), then the steps; order inside a group matters."""
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders):
+                   dreams, dream_processing, dream_reminders, chat_events):
         application.add_handlers(module.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
     group_consumers = (onboarding.organisation_reply, themes.import_reply)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -28,11 +29,17 @@ async def on_error(update: object, context: BotContext) -> None:
         _kind(update),
         exc_info=context.error,
     )
+    # A database that is briefly away (restart, failover, lost connection) is worth another try;
+    # the transaction was rolled back, so nothing half-done stays behind.
+    template = "common/try_again" if _database_away(context.error) else "common/error"
+    if context.actor is None and context.private is None and user is not None and user.language_code:
+        # The guard could not read the stored language: the user's Telegram language is the best guess.
+        context.lang = context.texts.lang(user.language_code.split("-")[0])
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(context.render("common/error"), show_alert=True)
+            await update.callback_query.answer(context.render(template), show_alert=True)
         elif chat is not None:
-            await send_html(context.bot, chat.id, context.render("common/error"))
+            await send_html(context.bot, chat.id, context.render(template))
     except TelegramError:
         log.warning("could not tell chat %s about the error", chat.id if chat else None)
 
@@ -42,3 +49,8 @@ def _kind(update: Update) -> str:
         if getattr(update, kind, None) is not None:
             return kind
     return "other"
+
+
+def _database_away(error: BaseException | None) -> bool:
+    """True for a lost or refused database connection (not for a bug in a query)."""
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)

@@ -561,3 +561,13 @@ class ReminderDecision:
     starts_at: datetime | None = None
     missing: tuple[tuple[DreamTheme, int], ...] = ()  # themes not done, with the member's count
     total_themes: int = 0
+
+
+@dataclass(frozen=True)
+class UndeliveredRecord:
+    """A message that did not reach a member after retries, as the moderator is told about it."""
+
+    name: str
+    kind: str
+    reason: str
+    created_at: datetime
