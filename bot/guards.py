@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext, telegram_user
-from bot.messaging import send_html
+from bot.messaging import follow_topic, send_html
 from storage import people
 
 Callback = Callable[[Update, BotContext], Awaitable[object]]
@@ -22,6 +22,10 @@ Callback = Callable[[Update, BotContext], Awaitable[object]]
 async def identify(update: Update, context: BotContext) -> None:
     """Load the actor (group) or private context (private chat) and the update's language."""
     chat, user = update.effective_chat, update.effective_user
+    message = update.effective_message
+    # A message in a forum topic is answered in that topic (an inaccessible message has none).
+    topic = getattr(message, "message_thread_id", None) if getattr(message, "is_topic_message", False) else None
+    follow_topic(chat.id if chat else None, topic)
     if chat is None:
         return
     if chat.type == ChatType.PRIVATE:

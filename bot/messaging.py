@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
@@ -19,6 +20,19 @@ RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0, 5.0)
 MAX_RETRY_AFTER = 30  # seconds; a longer flood wait is not waited out inside one update
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# The forum topic (chat id, message_thread_id) the current update came from, set by the guard
+# (bot/guards.py) for each update: what the bot says in that chat goes to the same topic.
+_topic: ContextVar[tuple[int, int] | None] = ContextVar("topic", default=None)
+
+
+def follow_topic(chat_id: int | None, thread_id: int | None) -> None:
+    """Answers in ``chat_id`` go to forum topic ``thread_id`` (None: the chat's main thread)."""
+    _topic.set((chat_id, thread_id) if chat_id is not None and thread_id is not None else None)
+
+
+def topic_of(chat_id: int) -> int | None:
+    topic = _topic.get()
+    return topic[1] if topic is not None and topic[0] == chat_id else None
 
 
 def utf16_len(text: str) -> int:
@@ -114,6 +128,7 @@ async def send_html(
     ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot).
     """
     parts = split_html(text)
+    thread = topic_of(chat_id)
     sent = []
     for number, part in enumerate(parts, start=1):
         last = number == len(parts)
@@ -124,6 +139,7 @@ async def send_html(
                     part,
                     parse_mode=ParseMode.HTML,
                     reply_markup=reply_markup if last else None,
+                    message_thread_id=thread,
                     reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                     if reply_to and number == 1
                     else None,

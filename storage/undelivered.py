@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Undelivered, utcnow
-from storage.records import UndeliveredRecord
+from storage.records import UndeliveredRecord, shorten_name
 
 
 def record(
@@ -39,7 +39,7 @@ def take_unreported(session: Session, trajectory_id: int) -> list[UndeliveredRec
     found = []
     for row, person in rows:
         row.reported_at = moment
-        name = " ".join(part for part in (person.first_name, person.last_name) if part) if person else str(row.chat_id)
+        name = shorten_name(" ".join(p for p in (person.first_name, person.last_name) if p)) if person else ""
         found.append(UndeliveredRecord(name, row.kind, row.reason, row.created_at))
     return found
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storage.records import UndeliveredRecord
-from tests.texts.samples_core import NAMELESS, TRAJECTORY
+from tests.texts.samples_core import ANNE, BART, NAMELESS, TRAJECTORY, USER
 
 _AT = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 SAMPLES: dict[str, list[dict[str, object]]] = {
     "common/try_again": [{}],
+    "members/moderator_left": [
+        {"person": USER, "remaining": [ANNE]},
+        {"person": USER, "remaining": [ANNE, BART]},
+        {"person": USER, "remaining": []},
+    ],
     "delivery/undelivered": [
         {
             "trajectory": TRAJECTORY,
