@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext, telegram_user
 from bot.messaging import follow_topic, send_html
@@ -34,11 +35,25 @@ async def identify(update: Update, context: BotContext) -> None:
         context.private = await context.db.run(people.private_context, telegram_user(user))
         person, current = context.private.person, context.private.current
         context.lang = context.texts.lang(person.language or (current.language if current else None))
+        await _ignore_edits(update, context)
         return
     sender = telegram_user(user) if user is not None and not user.is_bot else None
     context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
     if context.actor.trajectory is not None:
         context.lang = context.actor.trajectory.language
+    await _ignore_edits(update, context)
+
+
+async def _ignore_edits(update: Update, context: BotContext) -> None:
+    """An edited message is not taken again: an edited command or answer would run or count twice.
+
+    In private the member hears how to change what they sent; in the group the bot stays quiet.
+    """
+    if update.edited_message is None:
+        return
+    if update.edited_message.chat.type == ChatType.PRIVATE:
+        await send_html(context.bot, update.edited_message.chat_id, context.render("common/edit_ignored"))
+    raise ApplicationHandlerStop
 
 
 async def refuse(update: Update, context: BotContext, template: str, alert: str) -> None:
