@@ -19,6 +19,11 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=context.error)
         return
+    await apologise(update, context, context.error)
+
+
+async def apologise(update: Update, context: BotContext, error: BaseException | None) -> None:
+    """Log ``error`` with the update's ids and tell the user, once, in plain words."""
     chat = update.effective_chat
     user = update.effective_user
     log.error(
@@ -27,11 +32,11 @@ async def on_error(update: object, context: BotContext) -> None:
         chat.id if chat else None,
         user.id if user else None,
         _kind(update),
-        exc_info=context.error,
+        exc_info=error,
     )
     # A database that is briefly away (restart, failover, lost connection) is worth another try;
     # the transaction was rolled back, so nothing half-done stays behind.
-    template = "common/try_again" if _database_away(context.error) else "common/error"
+    template = "common/try_again" if database_away(error) else "common/error"
     if context.actor is None and context.private is None and user is not None and user.language_code:
         # The guard could not read the stored language: the user's Telegram language is the best guess.
         context.lang = context.texts.lang(user.language_code.split("-")[0])
@@ -51,6 +56,6 @@ def _kind(update: Update) -> str:
     return "other"
 
 
-def _database_away(error: BaseException | None) -> bool:
+def database_away(error: BaseException | None) -> bool:
     """True for a lost or refused database connection (not for a bug in a query)."""
     return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)

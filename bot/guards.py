@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext, telegram_user
+from bot.errors import apologise, database_away
 from bot.messaging import follow_topic, send_html
 from storage import people
 
@@ -21,7 +23,21 @@ Callback = Callable[[Update, BotContext], Awaitable[object]]
 
 
 async def identify(update: Update, context: BotContext) -> None:
-    """Load the actor (group) or private context (private chat) and the update's language."""
+    """Load the actor (group) or private context (private chat) and the update's language.
+
+    Without the database nobody can be identified: the user hears "try again" and no step runs
+    (a step would otherwise refuse as if the group were unknown).
+    """
+    try:
+        await _identify(update, context)
+    except SQLAlchemyError as error:
+        if not database_away(error):
+            raise
+        await apologise(update, context, error)
+        raise ApplicationHandlerStop from error
+
+
+async def _identify(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     message = update.effective_message
     # A message in a forum topic is answered in that topic (an inaccessible message has none).
