@@ -52,3 +52,26 @@ def command(chat: dict, sender: dict, text: str, **content: Any) -> dict[str, An
     return message(
         chat, sender, text=text, entities=[{"type": "bot_command", "offset": 0, "length": length}], **content
     )
+
+
+async def restart(harness: Harness) -> None:
+    """Stop the application and start a new one on the same database and the same Telegram.
+
+    Nothing survives in memory: the new application has its own Database object, so only what
+    was committed to the tables carries over.
+    """
+    from bot.app import build_application
+    from bot.fake_telegram.request import FakeTelegramRequest
+    from storage.db import Database
+
+    settings = harness.app.bot_data["services"].settings
+    await harness.app.shutdown()  # also disposes the old Database
+    harness.db = Database(harness.db.url)
+    harness.app = build_application(
+        settings,
+        db=harness.db,
+        request=FakeTelegramRequest(harness.core),
+        updates_request=FakeTelegramRequest(harness.core),
+        rate_limiter=False,
+    )
+    await harness.start()
