@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
@@ -17,7 +18,9 @@ log = logging.getLogger("kopgroep.errors")
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure (ids only: no message texts) and apologise in the chat's language."""
     if not isinstance(update, Update):
-        log.error("error outside an update", exc_info=context.error)
+        error = context.error
+        log.error("error outside an update: %s\n%s", type(error).__name__, _where(error))
+        log.debug("error outside an update", exc_info=error)
         return
     await apologise(update, context, context.error)
 
@@ -26,14 +29,18 @@ async def apologise(update: Update, context: BotContext, error: BaseException | 
     """Log ``error`` with the update's ids and tell the user, once, in plain words."""
     chat = update.effective_chat
     user = update.effective_user
+    # The error's message can quote what someone typed (a failed INSERT lists its parameters), so
+    # at ERROR only its type and where it happened; the full error at DEBUG.
     log.error(
-        "update %s failed (chat %s, user %s, kind %s)",
+        "update %s failed (chat %s, user %s, kind %s): %s\n%s",
         update.update_id,
         chat.id if chat else None,
         user.id if user else None,
         _kind(update),
-        exc_info=error,
+        type(error).__name__,
+        _where(error),
     )
+    log.debug("update %s failed", update.update_id, exc_info=error)
     # A database that is briefly away (restart, failover, lost connection) is worth another try;
     # the transaction was rolled back, so nothing half-done stays behind.
     template = "common/try_again" if database_away(error) else "common/error"
@@ -59,3 +66,8 @@ def _kind(update: Update) -> str:
 def database_away(error: BaseException | None) -> bool:
     """True for a lost or refused database connection (not for a bug in a query)."""
     return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def _where(error: BaseException | None) -> str:
+    """The stack of ``error`` (file, line, code) without its message."""
+    return "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
