@@ -44,6 +44,9 @@ async def _identify(update: Update, context: BotContext) -> None:
     topic = getattr(message, "message_thread_id", None) if getattr(message, "is_topic_message", False) else None
     follow_topic(chat.id if chat else None, topic)
     if chat is None:
+        if update.callback_query is not None:  # a press on an inline-mode message: none are ours
+            await update.callback_query.answer(context.label("alert.stale"), show_alert=True)
+            raise ApplicationHandlerStop
         return
     if chat.type == ChatType.PRIVATE:
         if user is None or user.is_bot:
@@ -52,12 +55,25 @@ async def _identify(update: Update, context: BotContext) -> None:
         person, current = context.private.person, context.private.current
         context.lang = context.texts.lang(person.language or (current.language if current else None))
         await _ignore_edits(update, context)
+        await _refuse_empty_button(update, context)
         return
     sender = telegram_user(user) if user is not None and not user.is_bot else None
     context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
     if context.actor.trajectory is not None:
         context.lang = context.actor.trajectory.language
     await _ignore_edits(update, context)
+    await _refuse_empty_button(update, context)
+
+
+async def _refuse_empty_button(update: Update, context: BotContext) -> None:
+    """A press without callback data (a game button, a modified client) is no button of ours.
+
+    PTB hands such a press to the first CallbackQueryHandler whatever its pattern, so it stops here.
+    """
+    query = update.callback_query
+    if query is not None and not query.data:
+        await query.answer(context.label("alert.stale"), show_alert=True)
+        raise ApplicationHandlerStop
 
 
 async def _ignore_edits(update: Update, context: BotContext) -> None:

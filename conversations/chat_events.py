@@ -1,11 +1,12 @@
-"""Telegram events around the group itself: it became a supergroup (its chat id changed)."""
+"""Telegram events no step owns: the group became a supergroup (its chat id changed), and a button
+press that no step recognises (an old message, a forged or garbled callback)."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from storage import trajectories
@@ -29,6 +30,16 @@ async def group_migrated(update: Update, context: BotContext) -> None:
         log.info("trajectory %s moved from chat %s to supergroup %s", moved.id, old, new)
 
 
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Callback data no step's pattern matched: answer it (no endless spinner), change nothing."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.label("alert.stale"), show_alert=True)
+
+
 def handlers() -> list:
-    """Registered by bot/app.py before the fallbacks."""
-    return [MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated)]
+    """Registered by bot/app.py after every step (the button catch-all must come last)."""
+    return [
+        MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
+        CallbackQueryHandler(unknown_button),
+    ]
