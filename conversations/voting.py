@@ -46,8 +46,12 @@ async def open_round(update: Update, context: BotContext) -> None:
     chat_id = trajectory.chat_id
     deadline = None
     words = list(context.args or [])
-    if words and words[0].lower() in {"tot", "until", "deadline"}:
+    until = bool(words) and words[0].lower() in {"tot", "until", "deadline"}
+    if until:
         words = words[1:]
+    if until and not words:  # "tot" and no moment: ask for one rather than open without a deadline
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date"))
+        return
     if words:
         moment = parse_moment(" ".join(words), now=utcnow(), tz=context.services.settings.tz)
         if not moment.ok:

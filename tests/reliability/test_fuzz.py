@@ -21,9 +21,11 @@ from bot.menus import ADMINS, PRIVATE
 from storage.models import (
     Ballot,
     Contribution,
+    DreamImage,
     GlossaryTerm,
     Meeting,
     Prompt,
+    Question,
     Score,
     Theme,
     Trajectory,
@@ -34,7 +36,20 @@ from tests.conversations.voting_helpers import voting_group
 from tests.harness import Harness
 
 # Domain data a refused update must not touch (people and memberships are noted on every update).
-DOMAIN = (Trajectory, Theme, VotingRound, Ballot, Score, Contribution, GlossaryTerm, Meeting, TrajectoryNote, Prompt)
+DOMAIN = (
+    Trajectory,
+    Theme,
+    VotingRound,
+    Ballot,
+    Score,
+    Contribution,
+    GlossaryTerm,
+    Meeting,
+    TrajectoryNote,
+    Prompt,
+    Question,
+    DreamImage,
+)
 PREFIXES = (
     "mod",
     "lang",
