@@ -102,3 +102,19 @@ async def test_a_long_flood_wait_is_not_waited_inside_an_update(harness: Harness
     await harness.say(people[0], group, "/stemronde")
     trajectory = await trajectory_of(harness, group)
     assert await harness.db.run(undelivered.of_trajectory, trajectory.id) == [(bart["id"], "ballot", "flood", True)]
+
+
+async def test_over_http_the_fake_servers_errors_are_survived(over_http: Harness) -> None:
+    """The same faults served by the fake Bot API's HTTP server, through httpx as in production."""
+    harness = over_http
+    core = harness.core
+    group, people, _ = await voting_group(harness, members=4, themes=4)
+    bart, chris, dirk = people[1], people[2], people[3]
+    core.fail("sendMessage", chat_id=bart["id"], kind="500", times=2)
+    core.fail("sendMessage", chat_id=chris["id"], kind="429", times=1, retry_after=1)
+    core.fail("sendMessage", chat_id=dirk["id"], kind="403", times=None)
+    await harness.say(people[0], group, "/stemronde")
+    assert ballot_message(core, bart) and ballot_message(core, chris)
+    trajectory = await trajectory_of(harness, group)
+    assert await harness.db.run(undelivered.of_trajectory, trajectory.id) == [(dirk["id"], "ballot", "blocked", True)]
+    assert "• Dirk: het stembiljet" in harness.last_text(people[0]["id"])

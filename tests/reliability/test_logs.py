@@ -11,14 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_application
 from bot.cli import configure_logging
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.server import FakeTelegramServer
 from storage import trajectories
-from storage.db import Database
 from tests.conversations.voting_helpers import ballot_message, cast, round_id_of, voting_group
-from tests.harness import Harness, make_settings
+from tests.harness import Harness
 
 SECRETS = (
     "Geheime reden QZ9",
@@ -36,24 +32,6 @@ def restore_levels() -> Iterator[None]:
     yield
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
-
-
-@pytest.fixture
-async def over_http(database_url: str) -> Iterator[Harness]:
-    core = FakeTelegram()
-    server = FakeTelegramServer(core)
-    base_url = server.start_in_thread()
-    db = Database(database_url)
-    app = build_application(
-        make_settings(core, database_url, TELEGRAM_API_BASE_URL=base_url), db=db, rate_limiter=False
-    )
-    harness = Harness(core, app, db)
-    await harness.start()
-    yield harness
-    await harness.stop()
-    server.stop_thread()
-    if harness.errors:
-        raise harness.errors[0]
 
 
 def _failing(session, trajectory_id, name, **kwargs):  # type: ignore[no-untyped-def]
