@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TimedOut
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
@@ -129,24 +129,29 @@ async def send_html(
     """
     parts = split_html(text)
     thread = topic_of(chat_id)
+    target = [chat_id]  # the group may turn out to have become a supergroup (a new id)
+
+    def part_call(part: str, number: int) -> Callable[[], Awaitable[Message]]:
+        return lambda: bot.send_message(
+            target[0],
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup if number == len(parts) else None,
+            message_thread_id=thread,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to and number == 1
+            else None,
+        )
+
     sent = []
     for number, part in enumerate(parts, start=1):
-        last = number == len(parts)
-        sent.append(
-            await with_retries(
-                lambda part=part, last=last, number=number: bot.send_message(
-                    chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=reply_markup if last else None,
-                    message_thread_id=thread,
-                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                    if reply_to and number == 1
-                    else None,
-                ),
-                retry_timeouts=retry_timeouts,
-            )
-        )
+        try:
+            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+        except ChatMigrated as error:
+            # Sent to the old id after the upgrade: follow Telegram to the new one (the stored id
+            # follows when the migrate notice arrives, conversations/chat_events.py).
+            target[0] = error.new_chat_id
+            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
     return sent
 
 

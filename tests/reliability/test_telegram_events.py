@@ -178,3 +178,29 @@ async def test_no_username_and_very_long_names_are_escaped_and_shortened(harness
     line = next(part for part in shown.split("\n") if "Maximiliaan" in part)
     assert "…" in line and "Y" * 60 not in line
     assert harness.core.calls_of("sendMessage")[-1].ok
+
+
+async def test_a_send_to_the_old_group_id_follows_to_the_supergroup(harness: Harness) -> None:
+    """Telegram answers "group chat was upgraded to a supergroup" (ChatMigrated) to a send to the
+    old id, e.g. from a job that ran before the migrate notice was handled: the message follows."""
+    from telegram.error import ChatMigrated
+
+    from bot.messaging import send_html
+
+    core = harness.core
+    group, users = await group_of(harness, "Anne")
+    supergroup = core.add_group("Kopgroep MVO", supergroup=True)
+    core.add_member(supergroup, users["Anne"], "creator")
+    core.set_bot_status(supergroup, "member")
+    bot = harness.app.bot
+
+    class UpgradedBot:
+        """The bot, with Telegram refusing the old id as it does after an upgrade."""
+
+        async def send_message(self, chat_id: int, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if chat_id == group["id"]:
+                raise ChatMigrated(supergroup["id"])
+            return await bot.send_message(chat_id, *args, **kwargs)
+
+    await send_html(UpgradedBot(), group["id"], "De sessie begint <b>morgen</b>.")  # type: ignore[arg-type]
+    assert harness.last_text(supergroup) == "De sessie begint morgen."
