@@ -55,7 +55,9 @@ async def take_over(context: BotContext, trajectory_id: int, chat_id: int, user_
         )
         return
     await context.db.run(people.make_moderator, trajectory_id, telegram_user(member.user))
-    await send_html(context.bot, chat_id, context.render("members/moderator_added", person=telegram_user(member.user)))
+    await send_html(
+        context.bot, chat_id, context.render("members/moderator_took_over", person=telegram_user(member.user))
+    )
 
 
 @moderator_only

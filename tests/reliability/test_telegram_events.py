@@ -91,7 +91,7 @@ async def test_moderator_leaving_is_announced_and_an_admin_takes_over(harness: H
     assert harness.last_text(group).startswith("Chris is geen beheerder van de groep.")
     assert await harness.db.run(people.moderator_ids, trajectory.id) == set()
     await harness.say(bart, group, "/moderator")
-    assert "Bart is nu ook moderator" in harness.last_text(group)
+    assert harness.last_text(group) == "Bart is nu moderator van deze kopgroep en neemt het over."
     assert await harness.db.run(people.moderator_ids, trajectory.id) == {bart["id"]}
     # A second moderator leaving while Bart stays: the group hears Bart still moderates.
     await harness.db.run(people.make_moderator, trajectory.id, people_user(chris))

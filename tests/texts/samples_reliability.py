@@ -12,6 +12,7 @@ _AT = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SAMPLES: dict[str, list[dict[str, object]]] = {
     "common/try_again": [{}],
     "common/edit_ignored": [{}],
+    "members/moderator_took_over": [{"person": USER}],
     "members/moderator_left": [
         {"person": USER, "remaining": [ANNE]},
         {"person": USER, "remaining": [ANNE, BART]},
