@@ -23,6 +23,7 @@ from bot.menus import set_menus
 from bot.render import Texts
 from conversations import (
     ballot,
+    chat_events,
     dialogue,
     dream_processing,
     dream_reminders,
@@ -92,7 +93,7 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders, report, portability, privacy, evaluation):
+                   dreams, dream_processing, dream_reminders, report, portability, privacy, evaluation, chat_events):
         application.add_handlers(module.handlers())
     application.add_handlers(goals.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.

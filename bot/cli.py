@@ -29,12 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"kopgroep: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Do not log request URLs: they carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    # The reminder job runs every few seconds: its "Running job" lines would drown the rest.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
 
     from bot.instance_lock import AlreadyRunning, lock_sqlite
     from storage.migrate import upgrade
@@ -76,3 +71,14 @@ def run(settings: Settings) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def configure_logging(level: str | int) -> None:
+    """Log lines with ids, never message texts; quiet the libraries that would say too much."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Do not log request URLs: they carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # The reminder job runs every few seconds: its "Running job" lines would drown the rest.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)

@@ -9,20 +9,44 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext, telegram_user
-from bot.messaging import send_html
+from bot.errors import apologise, database_away
+from bot.messaging import follow_topic, send_html
 from storage import people
 
 Callback = Callable[[Update, BotContext], Awaitable[object]]
 
 
 async def identify(update: Update, context: BotContext) -> None:
-    """Load the actor (group) or private context (private chat) and the update's language."""
+    """Load the actor (group) or private context (private chat) and the update's language.
+
+    Without the database nobody can be identified: the user hears "try again" and no step runs
+    (a step would otherwise refuse as if the group were unknown).
+    """
+    try:
+        await _identify(update, context)
+    except SQLAlchemyError as error:
+        if not database_away(error):
+            raise
+        await apologise(update, context, error)
+        raise ApplicationHandlerStop from error
+
+
+async def _identify(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
+    message = update.effective_message
+    # A message in a forum topic is answered in that topic (an inaccessible message has none).
+    topic = getattr(message, "message_thread_id", None) if getattr(message, "is_topic_message", False) else None
+    follow_topic(chat.id if chat else None, topic)
     if chat is None:
+        if update.callback_query is not None:  # a press on an inline-mode message: none are ours
+            await update.callback_query.answer(context.label("alert.stale"), show_alert=True)
+            raise ApplicationHandlerStop
         return
     if chat.type == ChatType.PRIVATE:
         if user is None or user.is_bot:
@@ -30,11 +54,38 @@ async def identify(update: Update, context: BotContext) -> None:
         context.private = await context.db.run(people.private_context, telegram_user(user))
         person, current = context.private.person, context.private.current
         context.lang = context.texts.lang(person.language or (current.language if current else None))
+        await _ignore_edits(update, context)
+        await _refuse_empty_button(update, context)
         return
     sender = telegram_user(user) if user is not None and not user.is_bot else None
     context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
     if context.actor.trajectory is not None:
         context.lang = context.actor.trajectory.language
+    await _ignore_edits(update, context)
+    await _refuse_empty_button(update, context)
+
+
+async def _refuse_empty_button(update: Update, context: BotContext) -> None:
+    """A press without callback data (a game button, a modified client) is no button of ours.
+
+    PTB hands such a press to the first CallbackQueryHandler whatever its pattern, so it stops here.
+    """
+    query = update.callback_query
+    if query is not None and not query.data:
+        await query.answer(context.label("alert.stale"), show_alert=True)
+        raise ApplicationHandlerStop
+
+
+async def _ignore_edits(update: Update, context: BotContext) -> None:
+    """An edited message is not taken again: an edited command or answer would run or count twice.
+
+    In private the member hears how to change what they sent; in the group the bot stays quiet.
+    """
+    if update.edited_message is None:
+        return
+    if update.edited_message.chat.type == ChatType.PRIVATE:
+        await send_html(context.bot, update.edited_message.chat_id, context.render("common/edit_ignored"))
+    raise ApplicationHandlerStop
 
 
 async def refuse(update: Update, context: BotContext, template: str, alert: str) -> None:

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TimedOut
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+# Pauses before the next try after a server error or a timeout; a 429 waits its retry_after.
+RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0, 5.0)
+MAX_RETRY_AFTER = 30  # seconds; a longer flood wait is not waited out inside one update
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+# The forum topic (chat id, message_thread_id) the current update came from, set by the guard
+# (bot/guards.py) for each update: what the bot says in that chat goes to the same topic.
+_topic: ContextVar[tuple[int, int] | None] = ContextVar("topic", default=None)
+
+
+def follow_topic(chat_id: int | None, thread_id: int | None) -> None:
+    """Answers in ``chat_id`` go to forum topic ``thread_id`` (None: the chat's main thread)."""
+    _topic.set((chat_id, thread_id) if chat_id is not None and thread_id is not None else None)
+
+
+def topic_of(chat_id: int) -> int | None:
+    topic = _topic.get()
+    return topic[1] if topic is not None and topic[0] == chat_id else None
 
 
 def utf16_len(text: str) -> int:
@@ -96,24 +119,66 @@ async def send_html(
     *,
     reply_markup: object | None = None,
     reply_to: int | None = None,
+    retry_timeouts: bool = False,
 ) -> Sequence[Message]:
-    """Send ``text`` (Telegram HTML) in as many messages as needed; buttons go on the last."""
+    """Send ``text`` (Telegram HTML) in as many messages as needed; buttons go on the last.
+
+    Each part is tried again after a 429 or a server error before the next part goes, so the
+    parts stay in order. A timed-out part may have arrived, so it is sent again only with
+    ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot).
+    """
     parts = split_html(text)
+    thread = topic_of(chat_id)
+    target = [chat_id]  # the group may turn out to have become a supergroup (a new id)
+
+    def part_call(part: str, number: int) -> Callable[[], Awaitable[Message]]:
+        return lambda: bot.send_message(
+            target[0],
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup if number == len(parts) else None,
+            message_thread_id=thread,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to and number == 1
+            else None,
+        )
+
     sent = []
     for number, part in enumerate(parts, start=1):
-        last = number == len(parts)
-        sent.append(
-            await bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup if last else None,
-                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to and number == 1
-                else None,
-            )
-        )
+        try:
+            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+        except ChatMigrated as error:
+            # Sent to the old id after the upgrade: follow Telegram to the new one (the stored id
+            # follows when the migrate notice arrives, conversations/chat_events.py).
+            target[0] = error.new_chat_id
+            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
     return sent
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool = False) -> T:
+    """Run a Bot API call, trying again after a 429 (its retry_after) or a 5xx/network error."""
+    for attempt in range(len(RETRY_DELAYS) + 1):
+        try:
+            return await call()
+        except RetryAfter as error:
+            wait = (
+                error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
+            )
+            if attempt == len(RETRY_DELAYS) or wait > MAX_RETRY_AFTER:
+                raise
+        except BadRequest:
+            raise  # our request is wrong (or the chat is gone): another try answers the same
+        except TimedOut:
+            if not retry_timeouts or attempt == len(RETRY_DELAYS):
+                raise
+            wait = RETRY_DELAYS[attempt]
+        except NetworkError:
+            if attempt == len(RETRY_DELAYS):
+                raise
+            wait = RETRY_DELAYS[attempt]
+        log.info("send failed, try %s again in %.1f s", attempt + 2, wait)
+        await asyncio.sleep(wait)
+    raise AssertionError("unreachable")
 
 
 async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None) -> None:

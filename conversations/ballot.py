@@ -10,10 +10,11 @@ import logging
 
 from telegram import ForceReply, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, telegram_user
+from bot.delivery import deliver
 from bot.keyboards.voting import (
     BACK_PATTERN,
     INFO_PATTERN,
@@ -58,13 +59,21 @@ async def send_ballot(context: BotContext, round_id: int, person_id: int, telegr
     if view is None:
         return False
     text, keyboard = render_ballot(context, view)
-    try:
-        (message,) = await send_html(context.bot, telegram_id, text, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as error:
-        log.info("ballot of round %s not delivered: %s", round_id, error)
+    sent = await deliver(
+        context.bot,
+        context.services,
+        telegram_id,
+        text,
+        kind="ballot",
+        trajectory_id=view.round.trajectory_id,
+        person_id=person_id,
+        reply_markup=keyboard,
+    )
+    if sent is None:
+        log.info("ballot of round %s not delivered", round_id)
         await context.db.run(voting.set_delivery, round_id, person_id, message_id=None, failed=True)
         return False
-    await context.db.run(voting.set_delivery, round_id, person_id, message_id=message.message_id, failed=False)
+    await context.db.run(voting.set_delivery, round_id, person_id, message_id=sent[-1].message_id, failed=False)
     return True
 
 

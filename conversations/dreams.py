@@ -16,10 +16,11 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
+from bot.delivery import deliver, report_undelivered
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.dreams import (
@@ -105,10 +106,18 @@ async def send_template(context: BotContext, trajectory_id: int, telegram_id: in
     if view is None:
         return False
     keyboard = template_keyboard(context.texts, view.language, view) if view.open else None
-    try:
-        await send_html(context.bot, telegram_id, template_text(context, view), reply_markup=keyboard)
-    except (Forbidden, BadRequest) as error:
-        log.info("dream template for trajectory %s not delivered: %s", trajectory_id, error)
+    sent = await deliver(
+        context.bot,
+        context.services,
+        telegram_id,
+        template_text(context, view),
+        kind="dream_template",
+        trajectory_id=trajectory_id,
+        person_id=view.person_id,
+        reply_markup=keyboard,
+    )
+    if sent is None:
+        log.info("dream template for trajectory %s not delivered", trajectory_id)
         await context.db.run(reminders.mark_unreachable, view.person_id)
         return False
     return True
@@ -134,6 +143,8 @@ async def collection_command(update: Update, context: BotContext) -> None:
     for recipient in await context.db.run(dreams.recipients, trajectory.id):
         if not await send_template(context, trajectory.id, recipient.telegram_id):
             failed.append(recipient.name)
+    if failed:
+        await report_undelivered(context.bot, context.services, trajectory.id)
     progress = await context.db.run(dreams.progress, trajectory.id, now())
     keyboard = (
         join_keyboard(context.texts, context.lang, context.bot.username, trajectory.join_token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, Update, User
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -11,7 +11,7 @@ from bot.guards import moderator_only, registered_group
 from bot.keyboards import MODERATOR_PATTERN, moderator_keyboard
 from bot.messaging import send_html
 from storage import people
-from storage.people import JOINED
+from storage.people import JOINED, MODERATOR
 
 _ADMIN = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
@@ -34,6 +34,30 @@ async def show_members(update: Update, context: BotContext) -> None:
         waiting_count=waiting_count,
     )
     await send_html(context.bot, trajectory.chat_id, text)
+
+
+async def moderator_command(update: Update, context: BotContext) -> None:
+    """/moderator: a moderator adds a co-moderator; when none is left, a group admin takes over."""
+    actor, user = context.actor, update.effective_user
+    if actor is not None and actor.trajectory is not None and not actor.is_moderator and user is not None:
+        if not await context.db.run(people.moderator_ids, actor.trajectory.id):
+            await take_over(context, actor.trajectory.id, actor.trajectory.chat_id, user.id)
+            return
+    await add_moderator(update, context)
+
+
+async def take_over(context: BotContext, trajectory_id: int, chat_id: int, user_id: int) -> None:
+    """No moderator is left: a group admin (checked with Telegram) becomes moderator."""
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    if member.status not in _ADMIN:
+        await send_html(
+            context.bot, chat_id, context.render("members/moderator_not_admin", person=telegram_user(member.user))
+        )
+        return
+    await context.db.run(people.make_moderator, trajectory_id, telegram_user(member.user))
+    await send_html(
+        context.bot, chat_id, context.render("members/moderator_took_over", person=telegram_user(member.user))
+    )
 
 
 @moderator_only
@@ -110,14 +134,29 @@ async def member_left(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.left_chat_member is None or message.left_chat_member.is_bot:
         return
+    was_moderator = (
+        context.actor is not None
+        and context.actor.trajectory is not None
+        and (message.left_chat_member.id in await context.db.run(people.moderator_ids, context.actor.trajectory.id))
+    )
     await context.db.run(people.note_left_group, message.chat_id, message.left_chat_member.id)
+    if was_moderator:
+        await moderator_left(context, message.left_chat_member)
+
+
+async def moderator_left(context: BotContext, who: User) -> None:
+    """A moderator left: the group hears who still moderates, or that an admin can take over."""
+    trajectory = context.trajectory
+    remaining = [m.person for m in await context.db.run(people.members, trajectory.id) if m.role == MODERATOR]
+    text = context.render("members/moderator_left", person=telegram_user(who), remaining=remaining)
+    await send_html(context.bot, trajectory.chat_id, text)
 
 
 def handlers() -> list:
     groups = filters.ChatType.GROUPS
     return [
         CommandHandler("leden", show_members, filters=groups),
-        CommandHandler("moderator", add_moderator, filters=groups),
+        CommandHandler("moderator", moderator_command, filters=groups),
         CallbackQueryHandler(moderator_chosen, pattern=MODERATOR_PATTERN),
         MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, members_arrived),
         MessageHandler(groups & filters.StatusUpdate.LEFT_CHAT_MEMBER, member_left),

@@ -10,6 +10,7 @@ from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
 from bot.messaging import send_html
+from bot.text_input import clean_text
 from conversations.fallbacks import answered_prompt
 from conversations.help import show_help
 from storage import people, prompts, trajectories
@@ -124,15 +125,17 @@ async def organisation_reply(update: Update, context: BotContext) -> bool:
 
 async def save_organisation(update: Update, context: BotContext, trajectory: TrajectoryRecord, raw: str) -> None:
     """Check and store the name; a bad one gets a clear message and changes nothing."""
-    name = " ".join(raw.split())
-    name = "".join(ch for ch in name if ch.isprintable())
+    # clean_text keeps emoji whole (their joiners are format characters, not control ones).
+    cleaned = clean_text(raw, MAX_ORGANISATION, single_line=True)
     chat_id = trajectory.chat_id
-    if not name:
-        await send_html(context.bot, chat_id, context.render("onboarding/organisation_invalid", reason="empty", limit=MAX_ORGANISATION))
+    if cleaned.value is None:
+        await send_html(
+            context.bot,
+            chat_id,
+            context.render("onboarding/organisation_invalid", reason=cleaned.problem, limit=MAX_ORGANISATION),
+        )
         return
-    if len(name) > MAX_ORGANISATION:
-        await send_html(context.bot, chat_id, context.render("onboarding/organisation_invalid", reason="long", limit=MAX_ORGANISATION))
-        return
+    name = cleaned.value
     await context.db.run(trajectories.set_organisation, trajectory.id, name, answered_prompt=ORGANISATION_PROMPT)
     await send_html(context.bot, chat_id, context.render("onboarding/organisation_set", organisation=name))
 

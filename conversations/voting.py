@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import BotContext
 from bot.dates import parse_moment
+from bot.delivery import deliver, report_undelivered
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
 from bot.messaging import send_html
@@ -45,8 +46,12 @@ async def open_round(update: Update, context: BotContext) -> None:
     chat_id = trajectory.chat_id
     deadline = None
     words = list(context.args or [])
-    if words and words[0].lower() in {"tot", "until", "deadline"}:
+    until = bool(words) and words[0].lower() in {"tot", "until", "deadline"}
+    if until:
         words = words[1:]
+    if until and not words:  # "tot" and no moment: ask for one rather than open without a deadline
+        await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date"))
+        return
     if words:
         moment = parse_moment(" ".join(words), now=utcnow(), tz=context.services.settings.tz)
         if not moment.ok:
@@ -89,6 +94,7 @@ async def open_round(update: Update, context: BotContext) -> None:
     if failed:
         names = await context.db.run(voting.names_of, failed)
         await send_html(context.bot, chat_id, context.render("voting/ballot_failed", names=names))
+        await report_undelivered(context.bot, context.services, trajectory.id)
     if deadline is not None:
         schedule_deadline(context.application, round_.id, deadline)
 
@@ -198,10 +204,8 @@ async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, resul
         text = context.texts.render(
             trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
         )
-        try:
-            await send_html(context.bot, member.telegram_id, text)
-        except (Forbidden, BadRequest) as error:
-            log.info("no feedback for a member of round %s: %s", result.round.id, error)
+        await deliver(context.bot, context.services, member.telegram_id, text, kind="feedback", trajectory_id=trajectory.id)
+    await report_undelivered(context.bot, context.services, trajectory.id)
 
 
 @moderator_only

@@ -552,3 +552,18 @@ class EvaluationDelivery(Base):
     answered: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "continuity,view"
     done: Mapped[bool] = mapped_column(default=False)
     failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered
+
+
+class Undelivered(Base):
+    """A message Telegram would not take after retries: who missed what, until the moderator is told."""
+
+    __tablename__ = "undelivered"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))  # ballot | dream_template | feedback | invitation | ...
+    reason: Mapped[str] = mapped_column(String(32))  # blocked | refused | server_error | timeout | flood
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the moderator was told

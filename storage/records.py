@@ -19,7 +19,7 @@ class TelegramUser:
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return shorten_name(" ".join(part for part in (self.first_name, self.last_name) if part))
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class PersonRecord:
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return shorten_name(" ".join(part for part in (self.first_name, self.last_name) if part))
 
 
 @dataclass(frozen=True)
@@ -805,3 +805,22 @@ class EvaluationDigest:
     @property
     def answer_count(self) -> int:
         return sum(len(question.answers) for question in self.questions)
+
+
+
+@dataclass(frozen=True)
+class UndeliveredRecord:
+    """A message that did not reach a member after retries, as the moderator is told about it."""
+
+    name: str
+    kind: str
+    reason: str
+    created_at: datetime
+
+
+NAME_LIMIT = 64  # characters of a name shown in a message; Telegram allows 64 + 64
+
+
+def shorten_name(name: str, limit: int = NAME_LIMIT) -> str:
+    """A name cut to ``limit`` characters with an ellipsis, so a long one cannot swamp a message."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

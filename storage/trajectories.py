@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import prompts
 from storage.convert import trajectory_record
-from storage.models import Trajectory
+from storage.models import Prompt, Trajectory
 from storage.people import (
     JOINED,
     LEFT,
@@ -92,4 +92,25 @@ def set_organisation(
 def set_language(session: Session, trajectory_id: int, language: str) -> TrajectoryRecord:
     trajectory = session.get_one(Trajectory, trajectory_id)
     trajectory.language = language
+    return trajectory_record(trajectory)
+
+
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> TrajectoryRecord | None:
+    """The group became a supergroup (a new chat id): the trajectory and its open questions follow.
+
+    Telegram tells both chats (``migrate_to_chat_id`` in the old, ``migrate_from_chat_id`` in the
+    new), so this runs twice; the second time finds nothing left to move. When the bot had already
+    registered the new chat as a group of its own (an empty one), the older trajectory wins.
+    """
+    trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == old_chat_id))
+    if trajectory is None:
+        return None
+    empty = session.scalar(select(Trajectory).where(Trajectory.chat_id == new_chat_id))
+    if empty is not None:
+        session.delete(empty)
+        session.flush()
+    trajectory.chat_id = new_chat_id
+    session.execute(delete(Prompt).where(Prompt.chat_id == new_chat_id))
+    session.execute(update(Prompt).where(Prompt.chat_id == old_chat_id).values(chat_id=new_chat_id))
+    session.flush()
     return trajectory_record(trajectory)
