@@ -93,9 +93,9 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, members, language, group_choice, themes, session, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_reminders, report, portability, privacy, evaluation, chat_events):
+                   dreams, dream_processing, dream_reminders, goals, report, portability, privacy, evaluation,
+                   chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
-    application.add_handlers(goals.handlers())
     # Last: messages no step took, offered first to the steps that wait for an answer.
     group_consumers = (
         onboarding.organisation_reply, themes.import_reply, report.decision_reply, portability.restore_reply,

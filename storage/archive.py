@@ -90,6 +90,7 @@ EXPORTED: dict[str, str | None] = {
 LEFT_OUT: dict[str, str] = {
     "prompt": "questions the bot waits an answer to belong to messages in the old chats",
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
+    "undelivered": "who missed a message in the old chats; the moderator was told there",
 }
 
 # Columns that stay home: chat-bound or secret (join token), per-instance state, or a pseudonym.

@@ -46,6 +46,7 @@ from storage.models import (
     Score,
     Theme,
     Trajectory,
+    Undelivered,
     VotingRound,
 )
 
@@ -271,6 +272,7 @@ PURGED = frozenset(
         "council_decision",
         "ballot_delivery",
         "evaluation_delivery",
+        "undelivered",
     }
 )
 
@@ -290,6 +292,7 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     themes = select(Theme.id).where(Theme.trajectory_id == tid).scalar_subquery()
     session.execute(delete(DreamDone).where(DreamDone.theme_id.in_(themes)))
     session.execute(delete(Reminder).where(Reminder.trajectory_id == tid))
+    session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))
     evaluations = select(Evaluation.id).where(Evaluation.trajectory_id == tid).scalar_subquery()
