@@ -5,16 +5,16 @@ take seconds, not the minutes the join conversation would)."""
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import create_engine, event, insert, select, text, update
 from telegram import Update
 
 from bot.fake_telegram.core import FakeTelegram
@@ -216,14 +216,73 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def add_reminders(db: Database, groups: list[Group], due: list[datetime]) -> int:
+    """A dream-image collection in each group (its first 3 themes chosen), a session in 3 days,
+    and one pending reminder per member, due at ``due[i]`` for the i-th reminder."""
+    from storage.models import DreamCollection, Meeting, Reminder
+
+    now = utcnow()
+
+    def add(session) -> int:  # type: ignore[no-untyped-def]
+        rows = []
+        for group in groups:
+            session.execute(update(Theme).where(Theme.id.in_(group.theme_ids[:3])).values(status="chosen"))
+            session.execute(
+                insert(DreamCollection).values(
+                    trajectory_id=group.trajectory_id, started_at=now - timedelta(days=1), reminder_hours="72,24"
+                )
+            )
+            meeting_id = session.execute(
+                insert(Meeting).values(trajectory_id=group.trajectory_id, starts_at=now + timedelta(days=3))
+            ).inserted_primary_key[0]
+            person_ids = session.scalars(
+                select(Person.id).where(Person.telegram_id.in_([p["id"] for p in group.people]))
+            ).all()
+            for person_id in person_ids:
+                rows.append(
+                    {
+                        "trajectory_id": group.trajectory_id,
+                        "meeting_id": meeting_id,
+                        "person_id": person_id,
+                        "kind": "auto",
+                        "due_at": due[len(rows) % len(due)],
+                        "state": "pending",
+                        "created_at": now,
+                    }
+                )
+        session.execute(insert(Reminder), rows)
+        return len(rows)
+
+    return db.run_sync(add)
 
 
-def rss_mb() -> float:
-    """This process's current resident memory, from /proc."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+@contextmanager
+def bot_process(core: FakeTelegram, database_url: str) -> Iterator[tuple[Any, float]]:
+    """The real bot process (``kopgroep run``) against the fake Bot API over HTTP on 127.0.0.1;
+    yields it and the seconds it took from starting to ready (command menus set)."""
+    import time
+
+    from bot.fake_telegram.server import FakeTelegramServer
+    from tests.e2e.test_bot_process import start_bot, stop_bot
+
+    server = FakeTelegramServer(core)
+    base_url = server.start_in_thread()
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        process = start_bot(core, base_url, database_url, Path(folder))
+        ready = time.perf_counter() - start
+        try:
+            yield process, ready
+        finally:
+            stop_bot(process)
+            server.stop_thread()
+
+
+def process_memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, resident at its peak) of a process, from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
