@@ -154,11 +154,6 @@ def populate(core: FakeTelegram, db: Database, groups: int, members: int, themes
     return db.run_sync(add)
 
 
-async def deliver(harness: Harness) -> None:
-    """Every queued update through the application, one after the other (as polling does)."""
-    await harness.run()
-
-
 def take_update(harness: Harness) -> Update:
     """The one queued update, as the application would get it."""
     (data,) = harness.core.take_updates(offset=harness.offset, allowed_updates=list(Update.ALL_TYPES))

@@ -38,7 +38,7 @@ async def test_a_burst_to_many_chats_and_a_few_to_one_group_gets_no_429() -> Non
         sends += [bot.send_message(group["id"], f"Groep {n}") for n in range(3)]
         await asyncio.gather(*sends)  # max_retries=0: a single 429 would raise here
         elapsed = loop.time() - start
-    sent = [c for c in core.calls_of("sendMessage")]
+    sent = core.calls_of("sendMessage")
     assert len(sent) == 48 and all(c.ok for c in sent)
     # 48 messages at 30 a second need more than one second, the group's three at least two.
     assert 2.0 <= elapsed < 6.0
