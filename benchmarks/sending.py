@@ -10,7 +10,9 @@ a second from the first to the last one delivered, against the 30/s limit; 429s;
 The /stemronde updates are handled concurrently, as PTB does with ``concurrent_updates``; with
 ``--sequential`` one after the other, as the application's default update processing does.
 
-Run: ``python -m benchmarks.sending [--groups 200] [--sequential]`` (200 groups: ~110 s at 30/s).
+``--ptb-limiter`` sends through PTB's ``AIORateLimiter`` instead, for comparison.
+
+Run: ``python -m benchmarks.sending [--groups 200] [--sequential] [--ptb-limiter]`` (200 groups: ~2 min).
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ MEMBERS = 15
 LIMIT = 30.0
 
 
-async def measure(groups: int, *, sequential: bool, kind: str = "sqlite") -> dict[str, float]:
+async def measure(
+    groups: int, *, sequential: bool, ptb_limiter: bool = False, kind: str = "sqlite"
+) -> dict[str, float]:
+    if ptb_limiter:  # for comparison: what the application used before bot/rate_limit.py
+        from telegram.ext import AIORateLimiter
+
+        import bot.app
+
+        bot.app.TelegramRateLimiter = AIORateLimiter  # type: ignore[misc,assignment]
     core = FakeTelegram()
     with database(kind) as db:
         made = populate(core, db, groups=groups, members=MEMBERS, themes=6)
@@ -69,8 +79,9 @@ async def measure(groups: int, *, sequential: bool, kind: str = "sqlite") -> dic
     }
 
 
-def report(groups: int, sequential: bool, f: dict[str, float]) -> str:
+def report(groups: int, sequential: bool, ptb_limiter: bool, f: dict[str, float]) -> str:
     mode = "one update after the other" if sequential else "updates handled concurrently"
+    mode += ", PTB's AIORateLimiter" if ptb_limiter else ""
     return (
         f"  {groups} groups x {MEMBERS} members ({mode}): {f['delivered']:.0f} of {f['expected']:.0f} messages in "
         f"{f['elapsed']:.1f} s = {f['rate']:.1f}/s, {f['rate'] / LIMIT:.0%} of the {LIMIT:.0f}/s limit | "
@@ -78,14 +89,16 @@ def report(groups: int, sequential: bool, f: dict[str, float]) -> str:
     )
 
 
-async def main(groups: int, sequential: bool) -> None:
+async def main(groups: int, sequential: bool, ptb_limiter: bool) -> None:
     print("3. sending at Telegram's limits (/stemronde in every group; fake Bot API enforcing the limits)")
-    print(report(groups, sequential, await measure(groups, sequential=sequential)), flush=True)
+    figures = await measure(groups, sequential=sequential, ptb_limiter=ptb_limiter)
+    print(report(groups, sequential, ptb_limiter, figures), flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--sequential", action="store_true")
+    parser.add_argument("--ptb-limiter", action="store_true", help="PTB's AIORateLimiter instead of ours")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.groups, arguments.sequential))
+    asyncio.run(main(arguments.groups, arguments.sequential, arguments.ptb_limiter))
