@@ -254,10 +254,11 @@ def add_reminders(db: Database, groups: list[Group], due: list[datetime]) -> int
 @contextmanager
 def bot_process(core: FakeTelegram, database_url: str) -> Iterator[tuple[Any, float]]:
     """The real bot process (``kopgroep run``) against the fake Bot API over HTTP on 127.0.0.1;
-    yields it and the seconds it took from starting to ready (command menus set)."""
+    yields it and the seconds it took from starting to ready (its first getUpdates)."""
     import time
 
     from bot.fake_telegram.server import FakeTelegramServer
+    from bot.fake_telegram.waiting import wait_for_sync
     from tests.e2e.test_bot_process import start_bot, stop_bot
 
     server = FakeTelegramServer(core)
@@ -265,6 +266,8 @@ def bot_process(core: FakeTelegram, database_url: str) -> Iterator[tuple[Any, fl
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         process = start_bot(core, base_url, database_url, Path(folder))
+        # Ready when it asks for updates (and stopped before that, PTB would log a traceback).
+        wait_for_sync(core, lambda c: bool(c.calls_of("getUpdates")), timeout=30, what="polling to start")
         ready = time.perf_counter() - start
         try:
             yield process, ready
