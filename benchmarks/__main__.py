@@ -22,7 +22,7 @@ QUICK = [
     ("update_cost", ["--presses", "300"]),
     ("statements", []),
     ("sending", ["--groups", "20"]),
-    ("close_round", ["--rounds", "3"]),
+    ("close_round", ["--rounds", "4"]),
     ("memory", ["--groups", "1000", "--rounds", "100", "--asks", "100"]),
     ("reminders", ["--due", "300", "--pending", "10000"]),
 ]
@@ -33,7 +33,7 @@ FULL = [
     ("sending", ["--groups", "200"]),
     ("sending", ["--groups", "20", "--sequential"]),
     ("sending", ["--groups", "20", "--ptb-limiter"]),  # what it was before bot/rate_limit.py
-    ("close_round", ["--rounds", "10"]),
+    ("close_round", ["--rounds", "11"]),
     ("memory", ["--groups", "1000", "--rounds", "100", "--asks", "300"]),
     ("reminders", ["--due", "1500", "--pending", "10000"]),
 ]
