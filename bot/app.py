@@ -6,7 +6,6 @@ import logging
 
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ContextTypes,
     Defaults,
@@ -20,6 +19,7 @@ from bot.context import BotContext, Services
 from bot.errors import on_error
 from bot.guards import identify
 from bot.menus import set_menus
+from bot.rate_limit import TelegramRateLimiter
 from bot.render import Texts
 from conversations import (
     ballot,
@@ -76,8 +76,8 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limiter:
-        # Telegram's limits (30/s overall, 20/min per group), with retries after a 429.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's limits (30/s overall, 1/s per chat, 20/min per group), with retries after a 429.
+        builder = builder.rate_limiter(TelegramRateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     application = builder.build()

@@ -107,14 +107,12 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "not_member")
         return
     key = context.services.ballot_key
-    outcome = await context.db.run(voting.record_score, round_id, query.from_user.id, theme_id, score, key)
+    outcome, view = await context.db.run(voting.record_score, round_id, query.from_user.id, theme_id, score, key)
     if outcome not in ("ok", "unchanged"):
         await _refuse(update, context, outcome if outcome in ("closed", "not_in_round") else "not_member")
         return
     await query.answer()
-    if outcome == "ok":
-        view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, key)
-        assert view is not None
+    if view is not None:
         await _redraw(update, context, view)
 
 

@@ -33,7 +33,11 @@ def upsert_person(session: Session, user: TelegramUser) -> Person:
         )
         session.add(person)
         session.flush()
-    elif (person.first_name, person.last_name, person.username) != (user.first_name, user.last_name, user.username):
+    return _with_names_of(person, user)
+
+
+def _with_names_of(person: Person, user: TelegramUser) -> Person:
+    if (person.first_name, person.last_name, person.username) != (user.first_name, user.last_name, user.username):
         person.first_name, person.last_name, person.username = user.first_name, user.last_name, user.username
     return person
 
@@ -169,16 +173,19 @@ def moderator_ids(session: Session, trajectory_id: int) -> set[int]:
 
 
 def private_context(session: Session, user: TelegramUser) -> PrivateContext:
-    """The person's groups (joined ones) and the one their private answers belong to."""
-    person = upsert_person(session, user)
-    person.reachable = True  # they write to the bot in private, so the bot can write back
+    """The person's groups (joined ones) and the one their private answers belong to.
+
+    It runs for every private update (bot/guards.py), so a known person takes one query."""
     rows = session.execute(
-        select(Trajectory, Membership.role)
-        .join(Membership, Membership.trajectory_id == Trajectory.id)
-        .where(Membership.person_id == person.id, Membership.status == JOINED, Trajectory.active.is_(True))
+        select(Person, Trajectory, Membership.role)
+        .outerjoin(Membership, (Membership.person_id == Person.id) & (Membership.status == JOINED))
+        .outerjoin(Trajectory, (Trajectory.id == Membership.trajectory_id) & Trajectory.active.is_(True))
+        .where(Person.telegram_id == user.telegram_id)
         .order_by(Trajectory.id)
     ).all()
-    memberships = tuple((trajectory_record(t), role) for t, role in rows)
+    person = _with_names_of(rows[0][0], user) if rows else upsert_person(session, user)
+    person.reachable = True  # they write to the bot in private, so the bot can write back
+    memberships = tuple((trajectory_record(t), role) for _, t, role in rows if t is not None)
     current = None
     if len(memberships) == 1:
         current = memberships[0][0]

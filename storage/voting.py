@@ -234,36 +234,56 @@ def extend(session: Session, round_id: int, deadline: object | None) -> RoundRec
 
 
 def _themes_in(session: Session, round_id: int) -> list[BallotTheme]:
-    rows = session.execute(
-        select(Theme.id, Theme.position, Theme.name, Theme.description)
+    """The round's themes with their SDGs, in one query (a theme has few SDGs)."""
+    themes: dict[int, tuple[int, str, str | None, list[int]]] = {}
+    for theme_id, position, name, description, sdg in session.execute(
+        select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
         .join(RoundTheme, RoundTheme.theme_id == Theme.id)
+        .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
         .where(RoundTheme.round_id == round_id)
-        .order_by(Theme.position)
-    ).all()
-    sdgs: dict[int, list[int]] = {}
-    for theme_id, sdg in session.execute(
-        select(ThemeSdg.theme_id, ThemeSdg.sdg)
-        .join(RoundTheme, RoundTheme.theme_id == ThemeSdg.theme_id)
-        .where(RoundTheme.round_id == round_id)
-        .order_by(ThemeSdg.sdg)
+        .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
     ):
-        sdgs.setdefault(theme_id, []).append(sdg)
-    return [BallotTheme(i, p, n, d, tuple(sdgs.get(i, ()))) for i, p, n, d in rows]
+        sdgs = themes.setdefault(theme_id, (position, name, description, []))[3]
+        if sdg is not None:
+            sdgs.append(sdg)
+    return [BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in themes.items()]
 
 
 def _person_id(session: Session, telegram_id: int) -> int | None:
     return session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
 
 
-def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, int] | None:
-    person_id = _person_id(session, telegram_id)
-    row = session.get(VotingRound, round_id)
-    if person_id is None or row is None:
-        return None
-    delivery = session.get(BallotDelivery, (round_id, person_id))
-    if delivery is None:
-        return None
-    return row, delivery, person_id
+def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, Person, Trajectory] | None:
+    """The round, the member's delivery, the member and the trajectory, in one query (None: no
+    ballot for them). A ballot press is one of the commonest updates: few statements matter."""
+    row = session.execute(
+        select(VotingRound, BallotDelivery, Person, Trajectory)
+        .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+        .join(Person, Person.id == BallotDelivery.person_id)
+        .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+        .where(VotingRound.id == round_id, Person.telegram_id == telegram_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def _view(
+    session: Session,
+    found: tuple[VotingRound, BallotDelivery, Person, Trajectory],
+    scores: list[Score],
+    themes: list[BallotTheme] | None = None,
+) -> BallotView:
+    row, delivery, person, trajectory = found
+    return BallotView(
+        round=_record(row),
+        trajectory_title=trajectory.organisation or trajectory.title,
+        language=person.language or trajectory.language,
+        themes=tuple(themes if themes is not None else _themes_in(session, row.id)),
+        scores={s.theme_id: s.score for s in scores},
+        reasons={s.theme_id: s.reason for s in scores if s.reason},
+        submitted=delivery.submitted,
+        page=delivery.page,
+        message_id=delivery.message_id,
+    )
 
 
 def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
@@ -271,34 +291,14 @@ def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *
     found = _delivery(session, round_id, telegram_id)
     if found is None:
         return None
-    row, delivery, person_id = found
     if page is not None:
-        delivery.page = page
-    ballot = session.scalar(
-        select(Ballot).where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id))
-    )
-    scores: dict[int, int] = {}
-    reasons: dict[int, str] = {}
-    if ballot is not None:
-        for theme_id, score, reason in session.execute(
-            select(Score.theme_id, Score.score, Score.reason).where(Score.ballot_id == ballot.id)
-        ):
-            scores[theme_id] = score
-            if reason:
-                reasons[theme_id] = reason
-    trajectory = session.get_one(Trajectory, row.trajectory_id)
-    person_language = session.scalar(select(Person.language).where(Person.id == person_id))
-    return BallotView(
-        round=_record(row),
-        trajectory_title=trajectory.organisation or trajectory.title,
-        language=person_language or trajectory.language,
-        themes=tuple(_themes_in(session, round_id)),
-        scores=scores,
-        reasons=reasons,
-        submitted=delivery.submitted,
-        page=delivery.page,
-        message_id=delivery.message_id,
-    )
+        found[1].page = page
+    scores = session.scalars(
+        select(Score)
+        .join(Ballot, Ballot.id == Score.ballot_id)
+        .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, found[2].id))
+    ).all()
+    return _view(session, found, list(scores))
 
 
 def _ballot_for(session: Session, round_id: int, person_id: int, key: bytes) -> Ballot:
@@ -323,23 +323,47 @@ def _check_press(session: Session, round_id: int, telegram_id: int, theme_id: in
     return "ok", found
 
 
-def record_score(session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> str:
-    """Store a 1-3 score; answers ok | unchanged | closed | not_in_round | not_member | bad_score."""
+def record_score(
+    session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes
+) -> tuple[str, BallotView | None]:
+    """Store a 1-3 score: (ok | unchanged | closed | not_in_round | not_member | bad_score, the
+    ballot to redraw when the score changed).
+
+    A press is the commonest update of a round, so it is one unit of work of four statements
+    (the member's delivery, the round's themes, their ballot with its scores, the write)."""
     if score not in (1, 2, 3):
-        return "bad_score"
-    status, found = _check_press(session, round_id, telegram_id, theme_id)
+        return "bad_score", None
+    found = _delivery(session, round_id, telegram_id)
     if found is None:
-        return status
-    _, _, person_id = found
-    ballot = _ballot_for(session, round_id, person_id, key)
-    existing = session.get(Score, (ballot.id, theme_id))
+        return "not_member", None
+    if found[0].status != "open":
+        return "closed", None
+    themes = _themes_in(session, round_id)
+    if all(theme.id != theme_id for theme in themes):
+        return "not_in_round", None
+    name = pseudonym(key, round_id, found[2].id)
+    rows = session.execute(
+        select(Ballot, Score)
+        .outerjoin(Score, Score.ballot_id == Ballot.id)
+        .where(Ballot.round_id == round_id, Ballot.pseudonym == name)
+    ).all()
+    if rows:
+        ballot = rows[0][0]
+    else:
+        ballot = Ballot(round_id=round_id, pseudonym=name, submitted=False)
+        session.add(ballot)
+        session.flush()
+    scores = {s.theme_id: s for _, s in rows if s is not None}
+    existing = scores.get(theme_id)
     if existing is None:
-        session.add(Score(ballot_id=ballot.id, theme_id=theme_id, score=score))
+        scores[theme_id] = Score(ballot_id=ballot.id, theme_id=theme_id, score=score)
+        session.add(scores[theme_id])
     elif existing.score == score:
-        return "unchanged"
+        return "unchanged", None
     else:
         existing.score = score
-    return "ok"
+    session.flush()
+    return "ok", _view(session, found, list(scores.values()), themes)
 
 
 def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: int, reason: str, key: bytes) -> str:
@@ -347,7 +371,7 @@ def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: i
     status, found = _check_press(session, round_id, telegram_id, theme_id)
     if found is None:
         return status
-    ballot = _ballot_for(session, round_id, found[2], key)
+    ballot = _ballot_for(session, round_id, found[2].id, key)
     existing = session.get(Score, (ballot.id, theme_id))
     if existing is None:
         return "no_score"
@@ -360,8 +384,8 @@ def submit(session: Session, round_id: int, telegram_id: int, key: bytes) -> tup
     status, found = _check_press(session, round_id, telegram_id, None)
     if found is None:
         return status, 0
-    row, delivery, person_id = found
-    ballot = _ballot_for(session, round_id, person_id, key)
+    row, delivery, person, _ = found
+    ballot = _ballot_for(session, round_id, person.id, key)
     in_round = session.scalar(select(func.count()).select_from(RoundTheme).where(RoundTheme.round_id == round_id)) or 0
     scored = session.scalar(select(func.count()).select_from(Score).where(Score.ballot_id == ballot.id)) or 0
     if scored < in_round:

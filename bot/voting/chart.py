@@ -13,6 +13,7 @@ axis ticks; 30 themes x 20 voters take ~0.15 s on a small 2-core machine.
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
@@ -67,6 +68,11 @@ def _mpl() -> SimpleNamespace:
     from matplotlib.patches import Rectangle
     from matplotlib.ticker import MaxNLocator
 
+    # Matplotlib's import leaves ~100,000 long-lived objects that every full garbage collection
+    # would walk again, and drawing a chart allocates enough to trigger several: freezing what
+    # exists now halves the time per chart (benchmarks/close_round.py, docs/performance.md).
+    gc.collect()
+    gc.freeze()
     return SimpleNamespace(
         FigureCanvasAgg=FigureCanvasAgg,
         Figure=Figure,

@@ -1,0 +1,25 @@
+"""No N+1: the statements an action runs do not grow with the group's members or themes.
+
+The counts come from benchmarks/statements.py (SQLAlchemy engine events, one update each);
+here they are compared between a small and a larger group, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from benchmarks.statements import PER_MEMBER, action_counts
+from tests.harness import Harness
+
+
+async def test_statement_counts_do_not_grow_with_members_or_themes(harness: Harness) -> None:
+    small = await action_counts(harness, members=5, themes=10)
+    more_members = await action_counts(harness, members=15, themes=10)
+    more_themes = await action_counts(harness, members=5, themes=20)
+    for action, count in small.items():
+        if action in PER_MEMBER:
+            assert more_members[action] > count  # one ballot per member, by nature
+            continue
+        assert more_members[action] == count, (action, count, more_members[action])
+        assert more_themes[action] == count, (action, count, more_themes[action])
+    assert more_themes["open round"] == small["open round"]
+    # A ballot press is the commonest update of a round: the guard's one and four of its own.
+    assert small["ballot press"] <= 5
