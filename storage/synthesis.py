@@ -9,7 +9,17 @@ from sqlalchemy.orm import Session
 
 from bot.progress import Facts
 from storage import decisions
-from storage.models import CouncilDecision, Dialogue, DreamImage, Goal, Meeting, Theme, TrajectoryNote, utcnow
+from storage.models import (
+    CouncilDecision,
+    Dialogue,
+    DreamImage,
+    Evaluation,
+    Goal,
+    Meeting,
+    Theme,
+    TrajectoryNote,
+    utcnow,
+)
 from storage.records import MeetingRecord, ScanFinding, SynthesisData
 
 PLANNED_WINDOW = timedelta(hours=12)
@@ -64,9 +74,15 @@ def facts(session: Session, trajectory_id: int) -> Facts:
     decided = session.scalar(
         select(func.count()).select_from(CouncilDecision).where(CouncilDecision.trajectory_id == trajectory_id)
     )
+    # Step 8 is done once a closing evaluation is closed (/evaluatie sluiten, or every member finished).
+    evaluations = session.scalar(
+        select(func.count()).select_from(Evaluation).where(
+            Evaluation.trajectory_id == trajectory_id, Evaluation.closed_at.is_not(None)
+        )
+    )
     return Facts(
         themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
-        dream_images=dream_images or 0, goals=goals or 0, decisions=decided or 0,
+        dream_images=dream_images or 0, goals=goals or 0, decisions=decided or 0, evaluations=evaluations or 0,
     )
 
 

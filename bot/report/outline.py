@@ -69,6 +69,10 @@ class Words:
     def __call__(self, key: str, /, **values: object) -> str:
         return self.texts.label(self.lang, f"report.{key}", **values)
 
+    def count(self, key: str, count: int, /, **values: object) -> str:
+        """A sentence with a number: the label ``<key>.one`` for exactly one, else ``<key>.other``."""
+        return self(f"{key}.{'one' if count == 1 else 'other'}", count=count, **values)
+
     def optional(self, key: str) -> str | None:
         try:
             return self.texts.label(self.lang, key)
@@ -117,10 +121,10 @@ def _summary(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Bl
     out: list[Block] = [Heading(1, w("doc.summary"))]
     chosen = [theme.name for theme in data.chosen]
     if chosen:
-        out.append(Paragraph(w("doc.summary_themes", count=len(chosen), names=w.join(chosen))))
+        out.append(Paragraph(w.count("doc.summary_themes", len(chosen), names=w.join(chosen))))
         approved = [goal for goal in data.goals if goal.status == "approved"]
-        out.append(Paragraph(w("doc.summary_goals", count=len(approved)) if approved else w("doc.summary_no_goals")))
-        out.append(Paragraph(w("doc.summary_ask")))
+        out.append(Paragraph(w.count("doc.summary_goals", len(approved)) if approved else w("doc.summary_no_goals")))
+        out.append(Paragraph(w.count("doc.summary_ask", len(chosen))))
     else:
         out.append(Paragraph(w("doc.summary_no_themes")))
     if data.decisions:
@@ -134,9 +138,11 @@ def _summary(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Bl
 def _members(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Block]:
     members = data.members
     out: list[Block] = [Heading(1, w("doc.members"))]
-    out.append(Paragraph(w("doc.members_count", joined=members.joined, moderators=members.moderators)))
+    joined = w.count("doc.count_members", members.joined)
+    moderators = w.count("doc.count_moderators", members.moderators)
+    out.append(Paragraph(w("doc.members_count", joined=joined, moderators=moderators)))
     if members.left:
-        out.append(Paragraph(w("doc.members_left", left=members.left)))
+        out.append(Paragraph(w.count("doc.members_left", members.left)))
     if members.names is not None:
         out.append(Paragraph(w("doc.members_names")))
         out.append(Bullets(tuple((name, ()) for name in members.names)))
@@ -194,7 +200,7 @@ def _dialogue(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[B
 def _round(round_: ReportRound, w: Words, charts: Mapping[int, bytes]) -> list[Block]:
     title = w("doc.tiebreak" if round_.kind == "tiebreak" else "doc.round", number=round_.number)
     out: list[Block] = [Heading(2, title)]
-    out.append(Paragraph(w("doc.round_turnout", submitted=round_.submitted, members=round_.members)))
+    out.append(Paragraph(w.count("doc.round_turnout", round_.submitted, members=round_.members)))
     if round_.forced:
         out.append(Paragraph(w("doc.round_forced", needed=round_.quorum_needed)))
     if round_.submitted < MIN_VOTERS_FOR_FIGURES:
@@ -342,7 +348,7 @@ def _evaluation(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list
     evaluation = data.evaluation
     if evaluation is None:
         return out + [Paragraph(w("doc.evaluation_none"))]
-    out.append(Paragraph(w("doc.evaluation_intro", respondents=evaluation.respondents)))
+    out.append(Paragraph(w.count("doc.evaluation_intro", evaluation.respondents)))
     for key in EVALUATION_QUESTIONS:
         out.append(Heading(3, w(f"evaluation.{key}")))
         answers = evaluation.answers.get(key, ())

@@ -1,5 +1,6 @@
 """Shared steps for the report tests: goals, a closing evaluation and dream images written straight
-into the tables (other steps build those conversations), and reading the files the bot sent."""
+into the tables (quick set-ups for in-process and storage tests; tests/e2e/test_report_process.py goes
+through the real conversations), and reading the files the bot sent."""
 
 from __future__ import annotations
 

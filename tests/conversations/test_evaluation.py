@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.evaluation.questions import QUESTIONS
-from storage import evaluation
+from storage import evaluation, synthesis
 from storage.db import Database
 from storage.models import Evaluation, EvaluationAnswer, EvaluationDelivery, Membership, Person, Trajectory
 from tests.conversations.test_dialogue import send_sticker
@@ -158,6 +158,8 @@ async def test_closes_itself_when_everyone_is_done_and_digest_goes_to_every_mode
     anne, bart, chris = people
     await harness.say(anne, group, "/evaluatie")
     assert "Anonymous" in harness.last_text(bart["id"])
+    trajectory_id = await trajectory_of(harness, group)
+    assert (await harness.db.run(synthesis.facts, trajectory_id)).evaluations == 0  # open: step 8 not done yet
     for person in people:
         for number in range(3):
             await harness.say(person, person["id"], f"{person['first_name']} answer {number + 1}")
@@ -166,6 +168,7 @@ async def test_closes_itself_when_everyone_is_done_and_digest_goes_to_every_mode
     digest = harness.last_text(anne["id"])
     assert "Looking back · Gemeente Zottegem" in digest and "anonymity is weak" not in digest
     assert digest.count("• ") == 9
+    assert (await harness.db.run(synthesis.facts, trajectory_id)).evaluations == 1
     # Closing again: already closed; an old skip button says so, in English.
     await harness.say(anne, group, "/evaluatie sluiten")
     assert "The evaluation was closed on" in harness.last_text(group)

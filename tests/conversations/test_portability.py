@@ -55,7 +55,7 @@ async def test_export_then_restore_in_a_new_group(harness: Harness) -> None:
     core.send_document(anne, new, "archief.zip", data, "application/zip", reply_to_message_id=question["message_id"])
     await harness.run()
     assert harness.last_text(new).startswith("Het archief is teruggezet.")
-    assert "4 thema's, 1 stemronden" in harness.last_text(new)
+    assert "4 thema's, 1 stemronde, 0 dialoogbijdragen" in harness.last_text(new)
     target = await harness.db.run(trajectories.by_chat, new["id"])
     before = await harness.db.run(export_trajectory, source.id)
     after = await harness.db.run(export_trajectory, target.id)

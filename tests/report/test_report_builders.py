@@ -280,7 +280,72 @@ def test_names_only_when_chosen() -> None:
     assert "Anne" not in anonymous and TEXTS.label("nl", "report.doc.members_no_names") in anonymous
     named = full(with_names=True, members=ReportMembers(2, 1, 1, ("Anne Peeters", "Bart")))
     text = build_markdown(named, TEXTS, "nl", {})
-    assert "- Anne Peeters\n- Bart" in text and "1 lid (leden) verliet" in text
+    assert "- Anne Peeters\n- Bart" in text and "1 lid verliet de kopgroep onderweg." in text
+
+
+SINGULAR = {
+    "nl": (
+        "De kopgroep koos 1 prioritair thema: Duurzaam aankopen.",
+        "Er ligt 1 SMART-doel klaar.",
+        "met dit thema verder te werken.",
+        "De kopgroep telt 1 lid, van wie 1 moderator.",
+        "1 lid verliet de kopgroep onderweg.",
+        "1 van de 4 leden stemde.",
+        "1 lid vulde alles in.",
+    ),
+    "en": (
+        "The steering group chose 1 priority theme: Duurzaam aankopen.",
+        "1 SMART goal is ready.",
+        "to go on with this theme.",
+        "The steering group has 1 member; 1 of them is a moderator.",
+        "1 member left the steering group along the way.",
+        "1 of the 4 members voted.",
+        "1 member answered everything.",
+    ),
+}
+PLURAL = {
+    "nl": (
+        "De kopgroep koos 2 prioritaire thema's: Duurzaam aankopen en Toegankelijkheid.",
+        "Er liggen 2 SMART-doelen klaar.",
+        "met deze thema's verder te werken.",
+        "De kopgroep telt 6 leden, van wie 2 moderators.",
+        "3 leden verlieten de kopgroep onderweg.",
+        "4 van de 4 leden stemden.",
+        "3 leden vulden alles in.",
+    ),
+    "en": (
+        "The steering group chose 2 priority themes: Duurzaam aankopen and Toegankelijkheid.",
+        "2 SMART goals are ready.",
+        "to go on with these themes.",
+        "The steering group has 6 members; 2 of them are moderators.",
+        "3 members left the steering group along the way.",
+        "4 of the 4 members voted.",
+        "3 members answered everything.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_counts_are_singular_or_plural(lang: str) -> None:
+    data = full(language=lang)
+    approved = replace(data.goals[1], status="approved")
+    plural = replace(data, goals=(data.goals[0], approved), members=ReportMembers(6, 2, 3, None))
+    text = build_markdown(plural, TEXTS, lang, {})
+    for sentence in PLURAL[lang]:
+        assert sentence in text, sentence
+    one_theme = tuple(theme if theme.position != 2 else replace(theme, status="parked") for theme in data.themes)
+    single = replace(
+        data,
+        themes=one_theme,
+        goals=data.goals[:1],
+        members=ReportMembers(1, 1, 1, None),
+        rounds=(replace(data.rounds[0], submitted=1),),
+        evaluation=replace(data.evaluation, respondents=1),  # type: ignore[arg-type]
+    )
+    text = build_markdown(single, TEXTS, lang, {})
+    for sentence in SINGULAR[lang]:
+        assert sentence in text, sentence
+    assert not any(hack in text for hack in ("(s)", "(en)", "(leden)", "(n)"))
 
 
 def test_the_same_data_gives_the_same_files() -> None:

@@ -37,6 +37,7 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
     "data/restore_done": [
         {"counts": COUNTS, "organisation": "Gemeente <Zottegem>"},
         {"counts": COUNTS, "organisation": None},
+        {"counts": dict.fromkeys(COUNTS, 1), "organisation": None},  # singular everywhere
     ],
     "data/my_data": [
         {

@@ -102,10 +102,12 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {"progress": PROGRESS, "months": 24},
         {"progress": EvaluationProgress(None, 3, 0, 0, {}, (), ()), "months": 24},
         {"progress": EvaluationProgress(DONE, 3, 3, 0, {}, (), ()), "months": 12},
+        {"progress": EvaluationProgress(DONE, 3, 3, 0, {}, (), ()), "months": 1},
     ],
     "evaluation/trajectory_closed": [
         {"closed_at": CLOSED, "months": 24, "evaluated": True},
         {"closed_at": CLOSED, "months": 6, "evaluated": False},
+        {"closed_at": CLOSED, "months": 1, "evaluated": True},
     ],
     "evaluation/trajectory_already_closed": [{"closed_at": CLOSED}],
 }
