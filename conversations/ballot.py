@@ -157,7 +157,8 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
     key = context.services.ballot_key
     status, missing = await context.db.run(voting.submit, round_id, query.from_user.id, key)
     if status == "missing":
-        await query.answer(context.label("voting.alert.missing", n=missing), show_alert=True)
+        alert = "voting.alert.missing_one" if missing == 1 else "voting.alert.missing"
+        await query.answer(context.label(alert, n=missing), show_alert=True)
         return
     if status != "ok":
         await _refuse(update, context, status if status == "closed" else "not_member")
