@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from urllib.parse import urlsplit
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -61,15 +60,10 @@ def run(settings: Settings) -> None:
 
     application = build_application(settings)
     if settings.mode == "webhook":
-        assert settings.webhook_url is not None
-        application.run_webhook(
-            listen=settings.listen_host,
-            port=settings.listen_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        # Updates go through the database inbox, so several instances can share the work.
+        from bot.webhook import run_webhook
+
+        run_webhook(settings, application)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 

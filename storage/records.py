@@ -561,3 +561,13 @@ class ReminderDecision:
     starts_at: datetime | None = None
     missing: tuple[tuple[DreamTheme, int], ...] = ()  # themes not done, with the member's count
     total_themes: int = 0
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One stored webhook update, taken by an instance to process (storage/inbox.py)."""
+
+    update_id: int
+    lane: int
+    payload: str
+    attempts: int
