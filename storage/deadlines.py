@@ -25,12 +25,13 @@ def claim(session: Session, round_id: int, deadline: datetime, instance_id: str,
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    inserted = session.execute(
+    inserted = session.scalar(
         insert(DeadlineRun)
         .values(round_id=round_id, deadline=deadline, claimed_by=instance_id, claimed_at=now)
         .on_conflict_do_nothing(index_elements=["round_id", "deadline"])
+        .returning(DeadlineRun.round_id)
     )
-    if inserted.rowcount:
+    if inserted is not None:
         return True
     row = session.scalar(
         select(DeadlineRun)

@@ -29,12 +29,13 @@ def store(session: Session, update_id: int, lane: int, payload: str, now: dateti
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(
+    stored = session.scalar(
         insert(InboundUpdate)
         .values(update_id=update_id, lane=lane, payload=payload, received_at=now, attempts=0)
         .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboundUpdate.update_id)
     )
-    return bool(result.rowcount)
+    return stored is not None
 
 
 def pending_lanes(session: Session, limit: int = 50) -> list[int]:
