@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, text
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application
 
 from storage import inbox
@@ -134,6 +135,27 @@ class LaneLocks:
             self._engine.dispose()
 
 
+class _RetryBot:
+    """The bot, for a button press processed again: the first try may have answered it already,
+    and Telegram refuses a second answer. That refusal is not a reason to stop the handler (it
+    would drop whatever the first try did not get to, such as recording the vote)."""
+
+    def __init__(self, bot: Any) -> None:
+        self._bot = bot
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bot, name)
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return await self._bot.answer_callback_query(*args, **kwargs)
+        except BadRequest as error:
+            if "query is too old" not in str(error).lower() and "query id is invalid" not in str(error).lower():
+                raise
+            log.info("button press answered before (processed again after a failure)")
+            return False
+
+
 class Inbox:
     """Store pushed updates and process them: started by the webhook runner (bot/webhook.py)."""
 
@@ -221,6 +243,8 @@ class Inbox:
                 await self.db.run(inbox.finish, item.update_id, utcnow(), outcome="gave_up")
                 continue
             update = Update.de_json(json.loads(item.payload), self.application.bot)
+            if item.attempts > 1 and update.callback_query is not None:
+                update.callback_query.set_bot(_RetryBot(self.application.bot))  # type: ignore[arg-type]
             # Handler errors go to the error handler inside process_update; what escapes is ours.
             await self.application.process_update(update)
             await self.db.run(inbox.finish, item.update_id, utcnow())

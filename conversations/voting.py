@@ -98,19 +98,29 @@ async def open_round(update: Update, context: BotContext) -> None:
 
 
 async def refresh_progress(context: BotContext, round_id: int) -> None:
-    """Edit the group's single progress message in place (counts only, never who)."""
-    round_ = await context.db.run(voting.get_round, round_id)
-    if round_ is None or round_.progress_message_id is None:
-        return
-    trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
-    assert trajectory is not None
-    submitted, _ = await context.db.run(voting.progress, round_id)
-    text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
-    try:
-        await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            log.warning("progress message of round %s not updated: %s", round_id, error)
+    """Edit the group's single progress message in place (counts only, never who).
+
+    Members' chats are processed in parallel (on one instance or several), so two submissions can
+    edit at once and the older count land last: after its edit, each editor reads again and
+    corrects the message if it changed meanwhile (the last edit is then always the latest state).
+    """
+    shown: tuple[str, int] | None = None
+    for _ in range(3):
+        round_ = await context.db.run(voting.get_round, round_id)
+        if round_ is None or round_.progress_message_id is None:
+            return
+        trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
+        assert trajectory is not None
+        submitted, _ = await context.db.run(voting.progress, round_id)
+        if shown == (round_.status, submitted):
+            return
+        shown = (round_.status, submitted)
+        text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
+        try:
+            await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                log.warning("progress message of round %s not updated: %s", round_id, error)
 
 
 async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:

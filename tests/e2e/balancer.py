@@ -1,0 +1,68 @@
+"""A small loopback load balancer for e2e runs: round robin over the bot instances' webhooks.
+
+Like Caddy's ``reverse_proxy`` with ``lb_try_duration``: a backend that refuses the connection
+is skipped and the next one tried; a backend that dies after taking the request gives 502, and
+Telegram (the fake server's pusher) pushes the update again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+_FORWARDED = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
+
+
+class Balancer:
+    """``http://127.0.0.1:<port>``: POSTs go to the backends in turn (same path and headers)."""
+
+    def __init__(self, backends: list[str]) -> None:
+        self.backends = backends
+        self.served: Counter[str] = Counter()  # answered requests per backend
+        self._turn = itertools.count()
+        self._lock = threading.Lock()
+        balancer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {name: self.headers[name] for name in _FORWARDED if self.headers.get(name)}
+                status = balancer.forward(self.path, body, headers)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="balancer", daemon=True)
+
+    def forward(self, path: str, body: bytes, headers: dict[str, str]) -> int:
+        with self._lock:
+            start = next(self._turn)
+            order = [self.backends[(start + i) % len(self.backends)] for i in range(len(self.backends))]
+        for backend in order:
+            try:
+                response = httpx.post(backend + path, content=body, headers=headers, timeout=10)
+            except httpx.ConnectError:
+                continue  # down: try the next one
+            except httpx.HTTPError:
+                return 502  # died while handling it
+            with self._lock:
+                self.served[backend] += 1
+            return response.status_code
+        return 502
+
+    def start(self) -> str:
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
