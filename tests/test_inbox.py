@@ -185,3 +185,26 @@ def test_payloads_are_kept_as_telegram_sent_them(db: Database) -> None:
     db.run_sync(inbox.store, 77, lane_of(update), json.dumps(update), utcnow())
     item = db.run_sync(inbox.take_next, -5, "a", utcnow())
     assert item is not None and json.loads(item.payload) == update
+
+
+async def test_a_press_processed_again_goes_on_when_its_answer_was_given_before(harness: Harness) -> None:
+    core = harness.core
+    anne = core.add_user("Anne")
+    await harness.say(anne, anne["id"], "/taal")
+    choose = harness.last_from_bot(anne["id"])
+    core.press_button(anne, choose, "lang:p:en")
+    (pressed,) = core.take_updates(offset=harness.offset, allowed_updates=list(Update.ALL_TYPES))
+    box = Inbox(harness.app, harness.db, "alive", poll=0.05)
+    await box.receive(pressed)
+    # The first try answered the press and died before the rest: Telegram refuses a second answer.
+    await harness.db.run(inbox.take_next, anne["id"], "dead", utcnow())
+    core.callback_queries[pressed["callback_query"]["id"]]["answered"] = True
+    worker = asyncio.create_task(box.run())
+    try:
+        await _until_empty(harness.db)
+    finally:
+        await box.stop()
+        worker.cancel()
+    refused = [c.method for c in core.calls if not c.ok]
+    assert refused == ["answerCallbackQuery"]
+    assert "English" in harness.last_text(anne["id"])  # the choice was made all the same
