@@ -44,15 +44,22 @@ def served() -> Iterator[tuple[FakeTelegram, FakeTelegramServer]]:
     server.stop_thread()
 
 
-def start_instance(core: FakeTelegram, server: FakeTelegramServer, database_url: str, folder: Path, *,
-                   hook: str, port: int) -> subprocess.Popen:
+def start_instance(
+    core: FakeTelegram, server: FakeTelegramServer, database_url: str, folder: Path, *, hook: str, port: int
+) -> subprocess.Popen:
     """One bot process in webhook mode behind the balancer; ready once it has set the webhook."""
     folder.mkdir(exist_ok=True)
     before = len(core.calls_of("setWebhook"))
     process = start_bot(
-        core, server.base_url, database_url, folder,
-        WEBHOOK_URL=hook, WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN=f"127.0.0.1:{port}",
-        REMINDER_INTERVAL="1", REMINDER_BATCH="1",
+        core,
+        server.base_url,
+        database_url,
+        folder,
+        WEBHOOK_URL=hook,
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+        REMINDER_INTERVAL="1",
+        REMINDER_BATCH="1",
         BALLOT_SECRET="e2e-ballot-secret-0123456789abcdef0123456789",
     )
     try:
@@ -89,7 +96,9 @@ def ballot_presses(core: FakeTelegram, people: dict[str, dict]) -> list[list[tup
     for name, scores in SCORES.items():
         person = people[name]
         ballot = wait_for_bot_message_sync(core, person["id"], contains="Stembiljet")
-        data = [b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
+        data = [
+            b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b
+        ]
         votes = [d for d in data if d.startswith("vote:")]
         round_id = votes[0].split(":")[1]
         theme_ids = sorted({int(d.split(":")[2]) for d in votes})
