@@ -47,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         print("database is up to date")
         return 0
+    from bot.anonymity import KeyMismatch, ballot_key, check_shared_key
+
+    try:
+        check_shared_key(settings.database_url, ballot_key(settings))
+    except KeyMismatch as error:
+        print(f"kopgroep: {error}", file=sys.stderr)
+        return 2
     run(settings)
     del lock  # held until the bot stops
     return 0

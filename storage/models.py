@@ -586,3 +586,12 @@ class DeadlineRun(Base):
     claimed_by: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InstanceSetting(Base):
+    """A value every instance on this database must agree on (e.g. the ballot key's fingerprint)."""
+
+    __tablename__ = "instance_setting"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -1,4 +1,4 @@
-"""inbound updates and deadline runs for several instances
+"""inbound updates, deadline runs and instance settings for several instances
 
 Revision ID: 0011
 Revises: 0005
@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('instance_setting',
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('value', sa.String(length=128), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_instance_setting'))
+    )
     op.create_table('inbound_update',
     sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('lane', sa.BigInteger(), nullable=False),
@@ -44,6 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('instance_setting')
     op.drop_table('deadline_run')
     with op.batch_alter_table('inbound_update', schema=None) as batch_op:
         batch_op.drop_index('ix_inbound_update_done_at_lane')
