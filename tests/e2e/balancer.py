@@ -8,9 +8,13 @@ Telegram (the fake server's pusher) pushes the update again.
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 
@@ -66,3 +70,45 @@ class Balancer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class CaddyBalancer:
+    """deploy/Caddyfile itself, run by a local ``caddy`` in front of the instances (plain HTTP on
+    loopback): how the e2e test checks the deployment's proxy settings where Caddy is installed."""
+
+    def __init__(self, backends: list[str], port: int, admin_port: int, folder: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.served = None  # Caddy does not tell
+        self._env = {
+            **os.environ,
+            "DOMAIN": f":{port}",
+            "BACKENDS": " ".join(backend.removeprefix("http://") for backend in backends),
+            "CADDY_ADMIN": f"127.0.0.1:{admin_port}",
+            "HOME": str(folder),
+            "XDG_DATA_HOME": str(folder),
+            "XDG_CONFIG_HOME": str(folder),
+        }
+        self._log = folder / "caddy.log"
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        caddyfile = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
+        self._process = subprocess.Popen(
+            ["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
+            env=self._env,
+            stdout=self._log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/", timeout=1)
+                return self.url
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError(self._log.read_text())
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
