@@ -33,3 +33,30 @@ def ballot_key(settings: Settings) -> bytes:
 def pseudonym(key: bytes, round_id: int, person_id: int) -> str:
     """A stable, non-reversible name for one person's ballot in one round."""
     return hmac.new(key, f"ballot:{round_id}:{person_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class KeyMismatch(RuntimeError):
+    """This instance's ballot key is not the one the database's ballots were stored with."""
+
+
+def check_shared_key(database_url: str, key: bytes) -> None:
+    """Refuse a ballot key other than the one this database was first used with.
+
+    Instances on one database must share the key, or each would file a member's ballot under
+    another pseudonym and count it twice; a lost key file would orphan the open ballots. The
+    database keeps only an HMAC fingerprint of the key, which tells nothing about it.
+    """
+    from storage import instance_settings
+    from storage.db import Database
+
+    fingerprint = hmac.new(key, b"kopgroep ballot key check", hashlib.sha256).hexdigest()[:32]
+    database = Database(database_url)
+    try:
+        stored = database.run_sync(instance_settings.remember, "ballot_key", fingerprint)
+    finally:
+        database.dispose()
+    if stored != fingerprint:
+        raise KeyMismatch(
+            "BALLOT_SECRET differs from the key this database was first used with: every instance on one "
+            "database needs the same BALLOT_SECRET (or, on one machine, the same data/ballot-secret file)"
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from urllib.parse import urlsplit
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -43,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         print("database is up to date")
         return 0
+    from bot.anonymity import KeyMismatch, ballot_key, check_shared_key
+
+    try:
+        check_shared_key(settings.database_url, ballot_key(settings))
+    except KeyMismatch as error:
+        print(f"kopgroep: {error}", file=sys.stderr)
+        return 2
     run(settings)
     del lock  # held until the bot stops
     return 0
@@ -56,15 +62,10 @@ def run(settings: Settings) -> None:
 
     application = build_application(settings)
     if settings.mode == "webhook":
-        assert settings.webhook_url is not None
-        application.run_webhook(
-            listen=settings.listen_host,
-            port=settings.listen_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        # Updates go through the database inbox, so several instances can share the work.
+        from bot.webhook import run_webhook
+
+        run_webhook(settings, application)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 

@@ -28,7 +28,8 @@ from bot.voting.commands import parse_numbers, parse_setting
 from bot.voting.concordance import describe_agreement
 from bot.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
 from conversations.ballot import send_ballot
-from storage import trajectories, voting
+from conversations.dream_reminders import instance_id
+from storage import deadlines, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
@@ -103,19 +104,29 @@ async def open_round(update: Update, context: BotContext) -> None:
 
 
 async def refresh_progress(context: BotContext, round_id: int) -> None:
-    """Edit the group's single progress message in place (counts only, never who)."""
-    round_ = await context.db.run(voting.get_round, round_id)
-    if round_ is None or round_.progress_message_id is None:
-        return
-    trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
-    assert trajectory is not None
-    submitted, _ = await context.db.run(voting.progress, round_id)
-    text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
-    try:
-        await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            log.warning("progress message of round %s not updated: %s", round_id, error)
+    """Edit the group's single progress message in place (counts only, never who).
+
+    Members' chats are processed in parallel (on one instance or several), so two submissions can
+    edit at once and the older count land last: after its edit, each editor reads again and
+    corrects the message if it changed meanwhile (the last edit is then always the latest state).
+    """
+    shown: tuple[str, int] | None = None
+    for _ in range(3):
+        round_ = await context.db.run(voting.get_round, round_id)
+        if round_ is None or round_.progress_message_id is None:
+            return
+        trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
+        assert trajectory is not None
+        submitted, _ = await context.db.run(voting.progress, round_id)
+        if shown == (round_.status, submitted):
+            return
+        shown = (round_.status, submitted)
+        text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
+        try:
+            await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                log.warning("progress message of round %s not updated: %s", round_id, error)
 
 
 async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:
@@ -268,6 +279,9 @@ async def extend_to(context: BotContext, round_: RoundRecord, deadline: datetime
 # --- deadlines (JobQueue drives the clock; the rounds table is the truth) ------------------------
 
 
+DEADLINE_TICK = "round-deadlines"
+
+
 def schedule_deadline(application: Application, round_id: int, when: datetime) -> None:
     """One job per round, replaced when the deadline moves; it only carries the round's id."""
     unschedule_deadline(application, round_id)
@@ -289,14 +303,36 @@ async def deadline_reached(context: BotContext) -> None:
     round_ = await context.db.run(voting.get_round, round_id)
     if round_ is None or round_.status != "open" or round_.deadline is None or round_.deadline > utcnow() + timedelta(seconds=1):
         return  # closed meanwhile, or the deadline moved (its own job will come)
+    await handle_deadline(context, round_id, round_.deadline)
+
+
+async def handle_deadline(context: BotContext, round_id: int, deadline: datetime) -> None:
+    """Act on a deadline once across instances: only the instance whose claim succeeds goes on."""
+    instance = instance_id(context.application)
+    if not await context.db.run(deadlines.claim, round_id, deadline, instance, utcnow()):
+        return  # another instance handles (or handled) it
     await close_and_announce(context, round_id, by="deadline")
+    await context.db.run(deadlines.finish, round_id, deadline, utcnow())
+
+
+async def deadline_tick(context: BotContext) -> None:
+    """Every few seconds: deadlines this instance has no job for (set on another instance, or
+    left by one that died)."""
+    for round_id, deadline in await context.db.run(deadlines.due, utcnow()):
+        await handle_deadline(context, round_id, deadline)
 
 
 async def reschedule_deadlines(application: Application) -> None:
-    """At start: a job for every open round with a deadline, from our own table."""
+    """At start: a job for every open round with a deadline, from our own table, and the tick."""
     services = application.bot_data["services"]
     for round_id, deadline in await services.db.run(voting.open_rounds_with_deadline):
         schedule_deadline(application, round_id, deadline)
+    assert application.job_queue is not None
+    for job in application.job_queue.get_jobs_by_name(DEADLINE_TICK):
+        job.schedule_removal()
+    application.job_queue.run_repeating(
+        deadline_tick, interval=services.settings.reminder_interval, first=2, name=DEADLINE_TICK
+    )
 
 
 # --- settings, consensus, results -----------------------------------------------------------------

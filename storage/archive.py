@@ -91,6 +91,10 @@ LEFT_OUT: dict[str, str] = {
     "prompt": "questions the bot waits an answer to belong to messages in the old chats",
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
     "undelivered": "who missed a message in the old chats; the moderator was told there",
+    # Not a group's data at all: the instances' own bookkeeping.
+    "inbound_update": "webhook updates of this installation, kept a day for the dedupe",
+    "deadline_run": "which instance handled a round's deadline",
+    "instance_setting": "settings every instance on this database shares (the ballot key's fingerprint)",
 }
 
 # Columns that stay home: chat-bound or secret (join token), per-instance state, or a pseudonym.

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# First key of the PostgreSQL advisory lock held while migrating (bot/inbox.py uses 0x4B47 for lanes).
+MIGRATION_LOCK = 0x4B48
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,7 +25,24 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
     if database_url.startswith("sqlite"):
         _ensure_sqlite_folder(database_url)
-    command.upgrade(alembic_config(database_url), revision)
+        command.upgrade(alembic_config(database_url), revision)
+        return
+    # Several instances starting at once: one migrates, the others wait and then find nothing to do.
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:space, 0)"), {"space": MIGRATION_LOCK})
+            lock.commit()
+            try:
+                command.upgrade(alembic_config(database_url), revision)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:space, 0)"), {"space": MIGRATION_LOCK})
+                lock.commit()
+    finally:
+        engine.dispose()
 
 
 def downgrade(database_url: str, revision: str) -> None:

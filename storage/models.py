@@ -567,3 +567,52 @@ class Undelivered(Base):
     reason: Mapped[str] = mapped_column(String(32))  # blocked | refused | server_error | timeout | flood
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the moderator was told
+
+
+
+# --- Scale-out: several instances on one PostgreSQL database ----------------------------------
+
+
+class InboundUpdate(Base):
+    """An update Telegram pushed to the webhook, stored before it is acknowledged.
+
+    The primary key is Telegram's update_id, so a retried push is stored once. Updates of one
+    ``lane`` (the chat, else the user) are processed one at a time in update_id order by whichever
+    instance holds the lane (bot/inbox.py); ``done_at`` marks them processed, and done rows are
+    pruned once Telegram can no longer retry them.
+    """
+
+    __tablename__ = "inbound_update"
+    __table_args__ = (Index("ix_inbound_update_done_at_lane", "done_at", "lane", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    lane: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)  # the update's JSON as Telegram sent it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16))  # processed | gave_up
+
+
+class DeadlineRun(Base):
+    """A voting round's deadline handled once across instances: the first instance to insert the
+    row for (round, deadline) handles it; a claim left by a dead instance is taken over."""
+
+    __tablename__ = "deadline_run"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InstanceSetting(Base):
+    """A value every instance on this database must agree on (e.g. the ballot key's fingerprint)."""
+
+    __tablename__ = "instance_setting"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -824,3 +824,14 @@ NAME_LIMIT = 64  # characters of a name shown in a message; Telegram allows 64 +
 def shorten_name(name: str, limit: int = NAME_LIMIT) -> str:
     """A name cut to ``limit`` characters with an ellipsis, so a long one cannot swamp a message."""
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One stored webhook update, taken by an instance to process (storage/inbox.py)."""
+
+    update_id: int
+    lane: int
+    payload: str
+    attempts: int

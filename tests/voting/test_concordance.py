@@ -30,7 +30,7 @@ def reference_w(matrix: list[list[int]]) -> float | None:
 
 def as_ballots(matrix: list[list[int]], themes: list[int] | None = None) -> dict[str, dict[int, int]]:
     themes = themes or list(range(1, len(matrix[0]) + 1))
-    return {f"p{j}": dict(zip(themes, row)) for j, row in enumerate(matrix)}
+    return {f"p{j}": dict(zip(themes, row, strict=True)) for j, row in enumerate(matrix)}
 
 
 # Three members, three themes, no ties. Ranks = scores here (3 = highest rank).

@@ -41,7 +41,7 @@ def to_ballots(matrix, themes=None):
     if not matrix:
         return {}
     themes = themes or list(range(1, len(matrix[0]) + 1))
-    return {f"p{j}": dict(zip(themes, row)) for j, row in enumerate(matrix)}
+    return {f"p{j}": dict(zip(themes, row, strict=True)) for j, row in enumerate(matrix)}
 
 
 def shuffled(ballots, seed):
