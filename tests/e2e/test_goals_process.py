@@ -40,6 +40,8 @@ CHRIS = [
 ]
 DIRK = ["Sensibiliseren rond afval", "weet ik niet", "-", "meer", "iedereen", "geen", "ooit", "-"]
 
+SECRET = "e2e-ballot-secret-0123456789abcdef0123456789"
+
 
 def buttons(message: dict) -> list[dict]:
     return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
@@ -85,7 +87,7 @@ def test_members_propose_goals_and_the_moderator_decides_across_a_restart(
 ) -> None:
     core, base_url = fake_server
     (tmp_path / "first").mkdir()
-    process = start_bot(core, base_url, database_url, tmp_path / "first")
+    process = start_bot(core, base_url, database_url, tmp_path / "first", BALLOT_SECRET=SECRET)
     processes = [process]
     try:
         group = core.add_group("Kopgroep")
@@ -142,9 +144,10 @@ def test_members_propose_goals_and_the_moderator_decides_across_a_restart(
         chris_goal = next(goal for goal in goals_of(database_url) if goal.number == 3)
         assert (chris_goal.specific, chris_goal.indicator, chris_goal.baseline) == (CHRIS[0], CHRIS[1], None)
 
-        # A new process on the same database: Chris's next answer is the start value.
+        # A new process on the same database (in another folder, so with the same BALLOT_SECRET
+        # set, as an operator would): Chris's next answer is the start value.
         (tmp_path / "second").mkdir()
-        process = start_bot(core, base_url, database_url, tmp_path / "second")
+        process = start_bot(core, base_url, database_url, tmp_path / "second", BALLOT_SECRET=SECRET)
         processes = [process]
         say(core, chris, CHRIS[2], "Welke waarde wil je bereiken?")
         for text in CHRIS[3:-1]:
