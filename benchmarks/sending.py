@@ -7,8 +7,9 @@ chat (Telegram allows short bursts; the fake does not, so it is the stricter jud
 per group. The application sends through its own rate limiter (bot/app.py). Reported: messages
 a second from the first to the last one delivered, against the 30/s limit; 429s; messages lost.
 
-The /stemronde updates are handled concurrently, as PTB does with ``concurrent_updates``; with
-``--sequential`` one after the other, as the application's default update processing does.
+The /stemronde updates go through the application's own update processor
+(bot/update_order.py: different chats at once, one chat in order), as in polling mode; with
+``--sequential`` one after the other, as PTB's default processing would.
 
 ``--ptb-limiter`` sends through PTB's ``AIORateLimiter`` instead, for comparison.
 
@@ -59,7 +60,8 @@ async def measure(
                 for update in updates:
                     await harness.app.process_update(update)
             else:
-                await asyncio.gather(*(harness.app.process_update(update) for update in updates))
+                processor = harness.app.update_processor
+                await asyncio.gather(*(processor.process_update(u, harness.app.process_update(u)) for u in updates))
             elapsed = time.perf_counter() - start
         finally:
             await harness.stop()
@@ -80,7 +82,7 @@ async def measure(
 
 
 def report(groups: int, sequential: bool, ptb_limiter: bool, f: dict[str, float]) -> str:
-    mode = "one update after the other" if sequential else "updates handled concurrently"
+    mode = "one update after the other" if sequential else "through the chat-ordered update processor"
     mode += ", PTB's AIORateLimiter" if ptb_limiter else ""
     return (
         f"  {groups} groups x {MEMBERS} members ({mode}): {f['delivered']:.0f} of {f['expected']:.0f} messages in "

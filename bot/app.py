@@ -21,6 +21,7 @@ from bot.guards import identify
 from bot.menus import set_menus
 from bot.rate_limit import TelegramRateLimiter
 from bot.render import Texts
+from bot.update_order import ChatOrderedUpdateProcessor
 from conversations import (
     ballot,
     chat_events,
@@ -74,6 +75,8 @@ def build_application(
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        # Different chats at once, one chat in order (polling; the webhook inbox has its lanes).
+        .concurrent_updates(ChatOrderedUpdateProcessor())
     )
     if rate_limiter:
         # Telegram's limits (30/s overall, 1/s per chat, 20/min per group), with retries after a 429.

@@ -569,7 +569,6 @@ class Undelivered(Base):
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the moderator was told
 
 
-
 # --- Scale-out: several instances on one PostgreSQL database ----------------------------------
 
 

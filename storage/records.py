@@ -727,7 +727,6 @@ class GoalOverview:
     themes: tuple[GoalTheme, ...]
 
 
-
 # --- Step 8: the closing evaluation -----------------------------------------------------------
 
 
@@ -807,7 +806,6 @@ class EvaluationDigest:
         return sum(len(question.answers) for question in self.questions)
 
 
-
 @dataclass(frozen=True)
 class UndeliveredRecord:
     """A message that did not reach a member after retries, as the moderator is told about it."""
@@ -824,7 +822,6 @@ NAME_LIMIT = 64  # characters of a name shown in a message; Telegram allows 64 +
 def shorten_name(name: str, limit: int = NAME_LIMIT) -> str:
     """A name cut to ``limit`` characters with an ellipsis, so a long one cannot swamp a message."""
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
-
 
 
 @dataclass(frozen=True)

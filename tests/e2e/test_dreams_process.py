@@ -163,7 +163,9 @@ def test_two_processes_send_each_reminder_once(fake_server, postgres_url: str, t
         assert reminders_to(core, fien) == []
         with Session(engine) as session:
             claimers = set(session.scalars(select(Reminder.claimed_by).where(Reminder.state.in_(("sent", "dropped")))))
-        assert len(claimers) == 2, claimers  # one row per look each: both instances took part
+        # Either instance may take a row (a look keeps claiming while batches come full, so one
+        # can drain them all); what matters is that each reminder went out once, checked above.
+        assert claimers and None not in claimers, claimers
         assert "Thema 1 (1 droombeeld)" in reminders_to(core, bart)[0]["text"]
 
         # Downtime: both processes stop; the day-before moment passes; they start again.

@@ -54,7 +54,7 @@ def say(core: FakeTelegram, user: dict, group: dict, text: str, answer: str, **r
     """Send a message and wait for the bot's next message in that chat that contains ``answer``."""
     since = len(core.sent_messages(group["id"]))
     core.send_message(user, group, text, **reply)
-    return wait_for_bot_message_sync(core, group["id"], since=since, contains=answer, timeout=20)
+    return wait_for_bot_message_sync(core, group["id"], since=since, contains=answer, timeout=70)  # a group gets 20 messages a minute
 
 
 def buttons(message: dict, prefix: str) -> list[str]:
@@ -208,7 +208,7 @@ def test_a_whole_trajectory_from_themes_to_closing(fake_server, database_url: st
         say(core, anne, group, "/beslissing goedgekeurd 12 december 2026 Akkoord met de drie thema's", "Groen licht")
         choice = say(core, anne, group, "/rapport", "Mogen de namen van de leden erin?")
         core.press_button(anne, choice, buttons(choice, "rpt:")[0])
-        wait_for_bot_message_sync(core, group["id"], contains="Anne maakte het rapport voor het college", timeout=20)
+        wait_for_bot_message_sync(core, group["id"], contains="Anne maakte het rapport voor het college", timeout=70)
         synthesis = say(core, anne, group, "/sessie", "Waar staan we?")["text"]
         for step in ("6. SMART-doelen", "7. Terugkoppeling naar het beleid", "8. Terugblik"):
             assert f"✅ {step}" in synthesis, step

@@ -227,7 +227,8 @@ def test_two_instances_behind_a_balancer_lose_and_double_nothing(served, postgre
         assert [reminders(core, p) for p in everyone] == [1] * 12
         with Session(engine) as session:
             claimers = Counter(session.scalars(select(Reminder.claimed_by).where(Reminder.state == "sent")))
-        assert sum(claimers.values()) == 12 and len(claimers) == 2, claimers  # both instances took part
+        # Each reminder once; which instance sent it is a race (a look drains full batches).
+        assert sum(claimers.values()) == 12 and len(claimers) in (1, 2), claimers
 
         # Every pushed update was stored once and processed; every press was answered.
         wait_for_sync(core, lambda c: c.webhook_next() is None, timeout=20, what="the push queue to empty")
