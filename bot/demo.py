@@ -92,7 +92,8 @@ async def _script(core: FakeTelegram) -> None:
 
     seen = len(core.sent_messages(group["id"]))
     core.send_message(anne, group, "/moderator")
-    pick = await wait_for_bot_message(core, group["id"], since=seen)
+    # Updates of different chats run side by side, so another group message may come first.
+    pick = await wait_for(core, lambda c: _with_button(c, group, seen, "Bart"))
     core.press_button(anne, pick, text="Bart")
     await wait_for_bot_message(core, group["id"], since=seen + 1)
     await wait_for(core, lambda c: all(q["answered"] for q in c.callback_queries.values()))
@@ -100,14 +101,23 @@ async def _script(core: FakeTelegram) -> None:
     await _themes_and_vote(core, group, anne, [anne, bart, chris])
 
 
+def _with_button(core: FakeTelegram, group: dict, since: int, needle: str) -> dict | None:
+    """The first bot message in the group since ``since`` with a button whose text or data holds ``needle``."""
+    for message in core.sent_messages(group["id"])[since:]:
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        if any(needle in button.get("text", "") or needle in button.get("callback_data", "") for row in rows for button in row):
+            return message
+    return None
+
+
 async def _themes_and_vote(core: FakeTelegram, group: dict, anne: dict, voters: list[dict]) -> None:
     """The example themes, one voting round by three members, the result and consensus."""
     seen = len(core.sent_messages(group["id"]))
     core.send_message(anne, group, "/catalogus")
-    pick = await wait_for_bot_message(core, group["id"], since=seen)
+    pick = await wait_for(core, lambda c: _with_button(c, group, seen, ":examples"))
     data = next(b["callback_data"] for row in pick["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].endswith(":examples"))
     core.press_button(anne, pick, data)
-    await wait_for(core, lambda c: "toegevoegd" in (c.sent_messages(group["id"])[seen]["text"]) or "added" in c.sent_messages(group["id"])[seen]["text"])
+    await wait_for(core, lambda c: any("toegevoegd" in (m.get("text") or "") or "added" in (m.get("text") or "") for m in c.sent_messages(group["id"])[seen:]))
 
     seen = len(core.sent_messages(group["id"]))
     core.send_message(anne, group, "/stemronde")
