@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import asdict, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.anonymity import pseudonym
@@ -232,17 +232,33 @@ def extend(session: Session, round_id: int, deadline: object | None) -> RoundRec
 
 # --- ballots --------------------------------------------------------------------------------
 
+# The statements of a ballot press, the commonest update of a round, are built once: building
+# one costs more than running it on SQLite. The values are bound per call.
+_THEMES_IN = (
+    select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
+    .join(RoundTheme, RoundTheme.theme_id == Theme.id)
+    .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
+    .where(RoundTheme.round_id == bindparam("round_id"))
+    .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
+)
+_DELIVERY = (
+    select(VotingRound, BallotDelivery, Person, Trajectory)
+    .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+    .join(Person, Person.id == BallotDelivery.person_id)
+    .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
+)
+_BALLOT_WITH_SCORES = (
+    select(Ballot, Score)
+    .outerjoin(Score, Score.ballot_id == Ballot.id)
+    .where(Ballot.round_id == bindparam("round_id"), Ballot.pseudonym == bindparam("pseudonym"))
+)
+
 
 def _themes_in(session: Session, round_id: int) -> list[BallotTheme]:
     """The round's themes with their SDGs, in one query (a theme has few SDGs)."""
     themes: dict[int, tuple[int, str, str | None, list[int]]] = {}
-    for theme_id, position, name, description, sdg in session.execute(
-        select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
-        .join(RoundTheme, RoundTheme.theme_id == Theme.id)
-        .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
-        .where(RoundTheme.round_id == round_id)
-        .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
-    ):
+    for theme_id, position, name, description, sdg in session.execute(_THEMES_IN, {"round_id": round_id}):
         sdgs = themes.setdefault(theme_id, (position, name, description, []))[3]
         if sdg is not None:
             sdgs.append(sdg)
@@ -256,13 +272,7 @@ def _person_id(session: Session, telegram_id: int) -> int | None:
 def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, Person, Trajectory] | None:
     """The round, the member's delivery, the member and the trajectory, in one query (None: no
     ballot for them). A ballot press is one of the commonest updates: few statements matter."""
-    row = session.execute(
-        select(VotingRound, BallotDelivery, Person, Trajectory)
-        .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
-        .join(Person, Person.id == BallotDelivery.person_id)
-        .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
-        .where(VotingRound.id == round_id, Person.telegram_id == telegram_id)
-    ).first()
+    row = session.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     return None if row is None else (row[0], row[1], row[2], row[3])
 
 
@@ -342,11 +352,7 @@ def record_score(
     if all(theme.id != theme_id for theme in themes):
         return "not_in_round", None
     name = pseudonym(key, round_id, found[2].id)
-    rows = session.execute(
-        select(Ballot, Score)
-        .outerjoin(Score, Score.ballot_id == Ballot.id)
-        .where(Ballot.round_id == round_id, Ballot.pseudonym == name)
-    ).all()
+    rows = session.execute(_BALLOT_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all()
     if rows:
         ballot = rows[0][0]
     else:
