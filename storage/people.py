@@ -189,7 +189,8 @@ def private_context(session: Session, user: TelegramUser) -> PrivateContext:
     It runs for every private update (bot/guards.py), so a known person takes one query."""
     rows = session.execute(_PRIVATE_CONTEXT, {"telegram_id": user.telegram_id}).all()
     person = _with_names_of(rows[0][0], user) if rows else upsert_person(session, user)
-    person.reachable = True  # they write to the bot in private, so the bot can write back
+    if not person.reachable:  # set only when it changes: a dirty person costs a flush on every update
+        person.reachable = True  # they write to the bot in private, so the bot can write back
     memberships = tuple((trajectory_record(t), role) for _, t, role in rows if t is not None)
     current = None
     if len(memberships) == 1:
