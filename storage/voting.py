@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import asdict, replace
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.anonymity import pseudonym
@@ -249,9 +249,18 @@ _DELIVERY = (
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 _BALLOT_WITH_SCORES = (
-    select(Ballot, Score)
+    select(Ballot.id, Score.theme_id, Score.score, Score.reason)
     .outerjoin(Score, Score.ballot_id == Ballot.id)
     .where(Ballot.round_id == bindparam("round_id"), Ballot.pseudonym == bindparam("pseudonym"))
+)
+# The score is written with a plain statement: the ORM's unit of work cost more than the write.
+_ADD_SCORE = insert(Score.__table__).values(
+    ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value")
+)
+_CHANGE_SCORE = (
+    update(Score.__table__)
+    .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
+    .values(score=bindparam("value"))
 )
 
 
@@ -279,7 +288,8 @@ def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[Voting
 def _view(
     session: Session,
     found: tuple[VotingRound, BallotDelivery, Person, Trajectory],
-    scores: list[Score],
+    scores: dict[int, int],
+    reasons: dict[int, str],
     themes: list[BallotTheme] | None = None,
 ) -> BallotView:
     row, delivery, person, trajectory = found
@@ -288,8 +298,8 @@ def _view(
         trajectory_title=trajectory.organisation or trajectory.title,
         language=person.language or trajectory.language,
         themes=tuple(themes if themes is not None else _themes_in(session, row.id)),
-        scores={s.theme_id: s.score for s in scores},
-        reasons={s.theme_id: s.reason for s in scores if s.reason},
+        scores=scores,
+        reasons=reasons,
         submitted=delivery.submitted,
         page=delivery.page,
         message_id=delivery.message_id,
@@ -303,12 +313,12 @@ def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *
         return None
     if page is not None:
         found[1].page = page
-    scores = session.scalars(
-        select(Score)
+    rows = session.execute(
+        select(Score.theme_id, Score.score, Score.reason)
         .join(Ballot, Ballot.id == Score.ballot_id)
         .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, found[2].id))
     ).all()
-    return _view(session, found, list(scores))
+    return _view(session, found, {r.theme_id: r.score for r in rows}, {r.theme_id: r.reason for r in rows if r.reason})
 
 
 def _ballot_for(session: Session, round_id: int, person_id: int, key: bytes) -> Ballot:
@@ -354,22 +364,19 @@ def record_score(
     name = pseudonym(key, round_id, found[2].id)
     rows = session.execute(_BALLOT_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all()
     if rows:
-        ballot = rows[0][0]
+        ballot_id = rows[0].id
     else:
         ballot = Ballot(round_id=round_id, pseudonym=name, submitted=False)
         session.add(ballot)
         session.flush()
-    scores = {s.theme_id: s for _, s in rows if s is not None}
-    existing = scores.get(theme_id)
-    if existing is None:
-        scores[theme_id] = Score(ballot_id=ballot.id, theme_id=theme_id, score=score)
-        session.add(scores[theme_id])
-    elif existing.score == score:
+        ballot_id = ballot.id
+    scores = {r.theme_id: r.score for r in rows if r.theme_id is not None}
+    if scores.get(theme_id) == score:
         return "unchanged", None
-    else:
-        existing.score = score
-    session.flush()
-    return "ok", _view(session, found, list(scores.values()), themes)
+    write = _CHANGE_SCORE if theme_id in scores else _ADD_SCORE
+    session.execute(write, {"ballot": ballot_id, "theme": theme_id, "value": score})
+    scores[theme_id] = score
+    return "ok", _view(session, found, scores, {r.theme_id: r.reason for r in rows if r.reason}, themes)
 
 
 def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: int, reason: str, key: bytes) -> str:
