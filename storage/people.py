@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.convert import member_record, person_record, trajectory_record
@@ -172,19 +172,25 @@ def moderator_ids(session: Session, trajectory_id: int) -> set[int]:
     )
 
 
+# Built once: building a statement costs more than running it on SQLite, and every private
+# update runs this one.
+_PRIVATE_CONTEXT = (
+    select(Person, Trajectory, Membership.role)
+    .outerjoin(Membership, (Membership.person_id == Person.id) & (Membership.status == JOINED))
+    .outerjoin(Trajectory, (Trajectory.id == Membership.trajectory_id) & Trajectory.active.is_(True))
+    .where(Person.telegram_id == bindparam("telegram_id"))
+    .order_by(Trajectory.id)
+)
+
+
 def private_context(session: Session, user: TelegramUser) -> PrivateContext:
     """The person's groups (joined ones) and the one their private answers belong to.
 
     It runs for every private update (bot/guards.py), so a known person takes one query."""
-    rows = session.execute(
-        select(Person, Trajectory, Membership.role)
-        .outerjoin(Membership, (Membership.person_id == Person.id) & (Membership.status == JOINED))
-        .outerjoin(Trajectory, (Trajectory.id == Membership.trajectory_id) & Trajectory.active.is_(True))
-        .where(Person.telegram_id == user.telegram_id)
-        .order_by(Trajectory.id)
-    ).all()
+    rows = session.execute(_PRIVATE_CONTEXT, {"telegram_id": user.telegram_id}).all()
     person = _with_names_of(rows[0][0], user) if rows else upsert_person(session, user)
-    person.reachable = True  # they write to the bot in private, so the bot can write back
+    if not person.reachable:  # set only when it changes: a dirty person costs a flush on every update
+        person.reachable = True  # they write to the bot in private, so the bot can write back
     memberships = tuple((trajectory_record(t), role) for _, t, role in rows if t is not None)
     current = None
     if len(memberships) == 1:

@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import asdict, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.anonymity import pseudonym
@@ -232,17 +232,42 @@ def extend(session: Session, round_id: int, deadline: object | None) -> RoundRec
 
 # --- ballots --------------------------------------------------------------------------------
 
+# The statements of a ballot press, the commonest update of a round, are built once: building
+# one costs more than running it on SQLite. The values are bound per call.
+_THEMES_IN = (
+    select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
+    .join(RoundTheme, RoundTheme.theme_id == Theme.id)
+    .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
+    .where(RoundTheme.round_id == bindparam("round_id"))
+    .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
+)
+_DELIVERY = (
+    select(VotingRound, BallotDelivery, Person, Trajectory)
+    .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+    .join(Person, Person.id == BallotDelivery.person_id)
+    .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
+)
+_BALLOT_WITH_SCORES = (
+    select(Ballot.id, Score.theme_id, Score.score, Score.reason)
+    .outerjoin(Score, Score.ballot_id == Ballot.id)
+    .where(Ballot.round_id == bindparam("round_id"), Ballot.pseudonym == bindparam("pseudonym"))
+)
+# The score is written with a plain statement: the ORM's unit of work cost more than the write.
+_ADD_SCORE = insert(Score.__table__).values(
+    ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value")
+)
+_CHANGE_SCORE = (
+    update(Score.__table__)
+    .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
+    .values(score=bindparam("value"))
+)
+
 
 def _themes_in(session: Session, round_id: int) -> list[BallotTheme]:
     """The round's themes with their SDGs, in one query (a theme has few SDGs)."""
     themes: dict[int, tuple[int, str, str | None, list[int]]] = {}
-    for theme_id, position, name, description, sdg in session.execute(
-        select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
-        .join(RoundTheme, RoundTheme.theme_id == Theme.id)
-        .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
-        .where(RoundTheme.round_id == round_id)
-        .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
-    ):
+    for theme_id, position, name, description, sdg in session.execute(_THEMES_IN, {"round_id": round_id}):
         sdgs = themes.setdefault(theme_id, (position, name, description, []))[3]
         if sdg is not None:
             sdgs.append(sdg)
@@ -256,20 +281,15 @@ def _person_id(session: Session, telegram_id: int) -> int | None:
 def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, Person, Trajectory] | None:
     """The round, the member's delivery, the member and the trajectory, in one query (None: no
     ballot for them). A ballot press is one of the commonest updates: few statements matter."""
-    row = session.execute(
-        select(VotingRound, BallotDelivery, Person, Trajectory)
-        .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
-        .join(Person, Person.id == BallotDelivery.person_id)
-        .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
-        .where(VotingRound.id == round_id, Person.telegram_id == telegram_id)
-    ).first()
+    row = session.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     return None if row is None else (row[0], row[1], row[2], row[3])
 
 
 def _view(
     session: Session,
     found: tuple[VotingRound, BallotDelivery, Person, Trajectory],
-    scores: list[Score],
+    scores: dict[int, int],
+    reasons: dict[int, str],
     themes: list[BallotTheme] | None = None,
 ) -> BallotView:
     row, delivery, person, trajectory = found
@@ -278,8 +298,8 @@ def _view(
         trajectory_title=trajectory.organisation or trajectory.title,
         language=person.language or trajectory.language,
         themes=tuple(themes if themes is not None else _themes_in(session, row.id)),
-        scores={s.theme_id: s.score for s in scores},
-        reasons={s.theme_id: s.reason for s in scores if s.reason},
+        scores=scores,
+        reasons=reasons,
         submitted=delivery.submitted,
         page=delivery.page,
         message_id=delivery.message_id,
@@ -293,12 +313,12 @@ def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *
         return None
     if page is not None:
         found[1].page = page
-    scores = session.scalars(
-        select(Score)
+    rows = session.execute(
+        select(Score.theme_id, Score.score, Score.reason)
         .join(Ballot, Ballot.id == Score.ballot_id)
         .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, found[2].id))
     ).all()
-    return _view(session, found, list(scores))
+    return _view(session, found, {r.theme_id: r.score for r in rows}, {r.theme_id: r.reason for r in rows if r.reason})
 
 
 def _ballot_for(session: Session, round_id: int, person_id: int, key: bytes) -> Ballot:
@@ -342,28 +362,21 @@ def record_score(
     if all(theme.id != theme_id for theme in themes):
         return "not_in_round", None
     name = pseudonym(key, round_id, found[2].id)
-    rows = session.execute(
-        select(Ballot, Score)
-        .outerjoin(Score, Score.ballot_id == Ballot.id)
-        .where(Ballot.round_id == round_id, Ballot.pseudonym == name)
-    ).all()
+    rows = session.execute(_BALLOT_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all()
     if rows:
-        ballot = rows[0][0]
+        ballot_id = rows[0].id
     else:
         ballot = Ballot(round_id=round_id, pseudonym=name, submitted=False)
         session.add(ballot)
         session.flush()
-    scores = {s.theme_id: s for _, s in rows if s is not None}
-    existing = scores.get(theme_id)
-    if existing is None:
-        scores[theme_id] = Score(ballot_id=ballot.id, theme_id=theme_id, score=score)
-        session.add(scores[theme_id])
-    elif existing.score == score:
+        ballot_id = ballot.id
+    scores = {r.theme_id: r.score for r in rows if r.theme_id is not None}
+    if scores.get(theme_id) == score:
         return "unchanged", None
-    else:
-        existing.score = score
-    session.flush()
-    return "ok", _view(session, found, list(scores.values()), themes)
+    write = _CHANGE_SCORE if theme_id in scores else _ADD_SCORE
+    session.execute(write, {"ballot": ballot_id, "theme": theme_id, "value": score})
+    scores[theme_id] = score
+    return "ok", _view(session, found, scores, {r.theme_id: r.reason for r in rows if r.reason}, themes)
 
 
 def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: int, reason: str, key: bytes) -> str:

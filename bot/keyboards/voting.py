@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
@@ -26,6 +28,13 @@ def page_themes(view: BallotView, page: int) -> tuple:
     return view.themes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
 
+@lru_cache(maxsize=4096)
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    """A button, built once: buttons are immutable, and a redraw after a press repeats nearly all of
+    the ballot's (building them was most of the cost of rendering the ballot)."""
+    return InlineKeyboardButton(text, callback_data=data)
+
+
 def ballot_keyboard(texts: Texts, lang: str, view: BallotView, page: int) -> InlineKeyboardMarkup:
     """Per theme: its number (tap for the description) and 1, 2, 3 with the chosen one marked."""
     round_id = view.round.id
@@ -33,9 +42,9 @@ def ballot_keyboard(texts: Texts, lang: str, view: BallotView, page: int) -> Inl
     for theme in page_themes(view, page):
         chosen = view.scores.get(theme.id)
         rows.append(
-            [InlineKeyboardButton(f"#{theme.position} ℹ️", callback_data=f"vinfo:{round_id}:{theme.id}")]
+            [_button(f"#{theme.position} ℹ️", f"vinfo:{round_id}:{theme.id}")]
             + [
-                InlineKeyboardButton(f"✅ {score}" if chosen == score else str(score), callback_data=f"vote:{round_id}:{theme.id}:{score}")
+                _button(f"✅ {score}" if chosen == score else str(score), f"vote:{round_id}:{theme.id}:{score}")
                 for score in (1, 2, 3)
             ]
         )
