@@ -42,8 +42,10 @@ def test_themes_synthesis_and_anonymous_dialogue_over_http(fake_server, database
         assert "Strengths (MVO scan): Mobility: Good bus links" in synthesis["text"]
         wait_for_sync(core, lambda c: c.calls_of("pinChatMessage"))
 
+        seen = len(core.sent_messages(group["id"]))
         core.send_message(anne, group, "/dialoog anonymous")
-        wait_for_bot_message_sync(core, group["id"], contains="1.")
+        # The question must be out before anyone answers it (the synthesis above also holds "1.").
+        wait_for_bot_message_sync(core, group["id"], since=seen, contains="Question 1 of 8")
         core.send_message(bart, bart["id"], "Procurement, because we buy so much.")
         wait_for_bot_message_sync(core, bart["id"], contains="anonym")
         core.send_message(chris, chris["id"], "Accessibility <b>first</b>")
