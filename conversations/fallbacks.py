@@ -4,7 +4,8 @@ Steps that wait for free text (a reason on a ballot, an anonymous dialogue answe
 organisation's name, a scan file ...) register a *consumer*: an async function that returns
 True when the message was theirs. One handler per chat kind tries them in order, so no step
 swallows another step's message. A group only shows the bot replies to its questions (privacy
-mode), so group consumers get replies; ``answered_prompt`` tells which question was answered.
+mode), so group consumers get replies; ``answered_prompt`` tells which question was answered, and
+``moderator_answer`` also turns away an answer from someone who may not give it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ async def answered_prompt(update: Update, context: BotContext, kind: str) -> Pro
     prompt = await context.db.run(prompts.find, actor.trajectory.chat_id, kind)
     if prompt is None or prompt.message_id != message.reply_to_message.message_id:
         return None
+    return prompt
+
+
+async def moderator_answer(update: Update, context: BotContext, kind: str) -> PromptRecord | bool:
+    """The open question of ``kind`` this group message replies to, answered by a moderator.
+
+    False: not an answer to that question (the next consumer may take it). True: an answer from
+    someone who is not a moderator; they were told so, and the question stays open."""
+    prompt = await answered_prompt(update, context, kind)
+    if prompt is None:
+        return False
+    message, actor = update.effective_message, context.actor
+    assert message is not None and actor is not None
+    if not actor.is_moderator:
+        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id)
+        return True
     return prompt
 
 

@@ -11,7 +11,7 @@ from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
 from bot.messaging import send_html
 from bot.text_input import clean_text
-from conversations.fallbacks import answered_prompt
+from conversations.fallbacks import moderator_answer
 from conversations.help import show_help
 from storage import people, prompts, trajectories
 from storage.records import TelegramUser, TrajectoryRecord
@@ -112,14 +112,12 @@ async def organisation_command(update: Update, context: BotContext) -> None:
 
 async def organisation_reply(update: Update, context: BotContext) -> bool:
     """A group consumer (conversations/fallbacks.py): the answer to "what is the organisation?"."""
-    if await answered_prompt(update, context, ORGANISATION_PROMPT) is None:
-        return False
-    message, actor = update.effective_message, context.actor
-    assert message is not None and actor is not None and actor.trajectory is not None
-    if not actor.is_moderator:
-        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id)
-        return True
-    await save_organisation(update, context, actor.trajectory, message.text or "")
+    answer = await moderator_answer(update, context, ORGANISATION_PROMPT)
+    if isinstance(answer, bool):
+        return answer
+    message = update.effective_message
+    assert message is not None
+    await save_organisation(update, context, context.trajectory, message.text or "")
     return True
 
 

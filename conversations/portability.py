@@ -23,7 +23,7 @@ from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.messaging import send_html
 from bot.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
-from conversations.fallbacks import answered_prompt
+from conversations.fallbacks import moderator_answer
 from conversations.onboarding import ORGANISATION_PROMPT
 from storage import archive, prompts, trajectories
 from storage.models import utcnow
@@ -83,14 +83,10 @@ async def restore_command(update: Update, context: BotContext) -> None:
 
 async def restore_reply(update: Update, context: BotContext) -> bool:
     """A group consumer (conversations/fallbacks.py): the file answering /herstel."""
-    if await answered_prompt(update, context, RESTORE_PROMPT) is None:
-        return False
-    message, actor = update.effective_message, context.actor
-    assert message is not None and actor is not None and actor.trajectory is not None
-    if not actor.is_moderator:
-        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"))
-        return True
-    await read_archive(update, context, actor.trajectory)
+    answer = await moderator_answer(update, context, RESTORE_PROMPT)
+    if isinstance(answer, bool):
+        return answer
+    await read_archive(update, context, context.trajectory)
     return True
 
 

@@ -28,7 +28,7 @@ from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, n
 from bot.messaging import send_html
 from bot.report.decision import DecisionInput, parse_date_and_remarks, parse_decision
 from bot.report.files import build_report
-from conversations.fallbacks import answered_prompt
+from conversations.fallbacks import moderator_answer
 from storage import decisions, dreams, prompts, report, trajectories
 from storage.models import utcnow
 from storage.records import TrajectoryRecord
@@ -169,16 +169,11 @@ async def outcome_pressed(update: Update, context: BotContext) -> None:
 
 async def decision_reply(update: Update, context: BotContext) -> bool:
     """A group consumer (conversations/fallbacks.py): the date (and remarks) answering the question."""
-    prompt = await answered_prompt(update, context, DECISION_PROMPT)
-    if prompt is None:
-        return False
+    prompt = await moderator_answer(update, context, DECISION_PROMPT)
+    if isinstance(prompt, bool):
+        return prompt
     message, actor = update.effective_message, context.actor
     assert message is not None and actor is not None and actor.trajectory is not None
-    if not actor.is_moderator:
-        await send_html(
-            context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id
-        )
-        return True
     parsed = parse_date_and_remarks(prompt.payload or "", message.text or "", today(actor.trajectory))
     if not isinstance(parsed, DecisionInput) or prompt.payload not in decisions.OUTCOMES:
         # The question stays open: a new reply to it may try again.

@@ -24,7 +24,7 @@ from bot.text_input import clean_text
 from bot.themes.catalogues import sdg_name
 from bot.themes.commands import CommandProblem, parse_theme_command
 from bot.themes.scan_import import MAX_FILE_BYTES, ScanError, parse_scan
-from conversations.fallbacks import answered_prompt
+from conversations.fallbacks import moderator_answer
 from conversations.group_choice import current_trajectory
 from storage import prompts, themes
 from storage.records import TrajectoryRecord
@@ -219,14 +219,10 @@ async def ask_import(update: Update, context: BotContext) -> None:
 
 async def import_reply(update: Update, context: BotContext) -> bool:
     """A group consumer (conversations/fallbacks.py): a moderator's file answering /importeer."""
-    if await answered_prompt(update, context, IMPORT_PROMPT) is None:
-        return False
-    message, actor = update.effective_message, context.actor
-    assert message is not None and actor is not None and actor.trajectory is not None
-    if not actor.is_moderator:
-        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"))
-        return True
-    await read_scan(update, context, actor.trajectory)
+    answer = await moderator_answer(update, context, IMPORT_PROMPT)
+    if isinstance(answer, bool):
+        return answer
+    await read_scan(update, context, context.trajectory)
     return True
 
 
