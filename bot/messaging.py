@@ -184,3 +184,11 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool
 async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Replace the text of the message a button belongs to (texts here are always short)."""
     await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message; already gone (pressed twice quickly) is fine."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        log.info("buttons not removed: %s", error)

@@ -29,7 +29,7 @@ from bot.keyboards.evaluation import (
     question_keyboard,
     status_keyboard,
 )
-from bot.messaging import send_html
+from bot.messaging import drop_buttons, send_html
 from bot.text_input import clean_text
 from storage import evaluation, prompts, reminders, trajectories
 from storage.models import utcnow
@@ -161,10 +161,7 @@ async def skip_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.label(f"evaluation.alert.{code}", lang=lang), show_alert=True)
         return
     await query.answer(context.label("evaluation.alert.skipped", lang=lang))
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest:
-        pass
+    await drop_buttons(query)
     await _proceed(context, step, query.from_user.id, "skipped")
 
 
@@ -334,10 +331,7 @@ async def close_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.label("evaluation.alert.closed"), show_alert=True)
         return
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest:
-        pass
+    await drop_buttons(query)
     await _close(context, trajectory)
 
 
@@ -371,20 +365,14 @@ async def trajectory_pressed(update: Update, context: BotContext) -> None:
         return
     if answer == "no":
         await query.answer(context.label("evaluation.alert.cancelled"))
-        try:
-            await query.edit_message_reply_markup(None)
-        except BadRequest:
-            pass
+        await drop_buttons(query)
         return
     status, closed_at, evaluation_closed = await context.db.run(evaluation.close_trajectory, trajectory.id, now())
     if status == "already":
         await query.answer(context.label("evaluation.alert.trajectory_closed"), show_alert=True)
         return
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest:
-        pass
+    await drop_buttons(query)
     if evaluation_closed:
         await _finish(context, trajectory.id)
     found = await context.db.run(evaluation.evaluation, trajectory.id)

@@ -25,7 +25,7 @@ from bot.context import BotContext
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
-from bot.messaging import send_html
+from bot.messaging import drop_buttons, send_html
 from bot.report.decision import DecisionInput, parse_date_and_remarks, parse_decision
 from bot.report.files import build_report
 from conversations.fallbacks import moderator_answer
@@ -87,10 +87,7 @@ async def names_pressed(update: Update, context: BotContext) -> None:
     if trajectory is None:
         return
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest as error:  # pressed twice quickly: the buttons are gone already
-        log.info("report buttons not removed: %s", error)
+    await drop_buttons(query)
     data = await context.db.run(report.report_data, trajectory.id, on=today(trajectory), with_names=with_names)
     files = await asyncio.to_thread(build_report, data, context.texts)
     lang = trajectory.language
@@ -152,10 +149,7 @@ async def outcome_pressed(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     lang = trajectory.language
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest as error:
-        log.info("decision buttons not removed: %s", error)
+    await drop_buttons(query)
     (question,) = await send_html(
         context.bot,
         trajectory.chat_id,
