@@ -322,6 +322,13 @@ async def continue_pressed(update: Update, context: BotContext) -> None:
     await resume(context, query.message.chat.id, goal, query.from_user.id)
 
 
+async def _stop_asking(context: BotContext, chat_id: int, goal_id: int) -> None:
+    """Close the goal question waiting in this chat, if it is this goal's (another may wait)."""
+    prompt = await context.db.run(prompts.find, chat_id, GOAL_PROMPT)
+    if prompt is not None and prompt.payload and _payload(prompt.payload)[0] == goal_id:
+        await context.db.run(prompts.close, chat_id, GOAL_PROMPT)
+
+
 async def pause_pressed(update: Update, context: BotContext) -> None:
     """gp:<goal>: stop for now; everything answered stays, /doelen continues it."""
     query = update.callback_query
@@ -330,9 +337,7 @@ async def pause_pressed(update: Update, context: BotContext) -> None:
     if not _own_private_chat(update):
         await _refuse(update, context, "not_allowed")
         return
-    prompt = await context.db.run(prompts.find, query.message.chat.id, GOAL_PROMPT)
-    if prompt is not None and prompt.payload and _payload(prompt.payload)[0] == goal_id:
-        await context.db.run(prompts.close, query.message.chat.id, GOAL_PROMPT)
+    await _stop_asking(context, query.message.chat.id, goal_id)
     await query.answer(context.label("goals.alert.paused"), show_alert=True)
     await query.edit_message_reply_markup(None)
 
@@ -346,9 +351,7 @@ async def discard_pressed(update: Update, context: BotContext) -> None:
     if outcome is None or outcome.goal is None:
         await _refuse(update, context, "not_found")
         return
-    prompt = await context.db.run(prompts.find, query.message.chat.id, GOAL_PROMPT)
-    if prompt is not None and prompt.payload and _payload(prompt.payload)[0] == goal_id:
-        await context.db.run(prompts.close, query.message.chat.id, GOAL_PROMPT)
+    await _stop_asking(context, query.message.chat.id, goal_id)
     await query.answer()
     await edit_html(query, context.render("goals/discarded", goal=outcome.goal))
 
