@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import reminders
+from storage import people, reminders
 from storage.convert import trajectory_record
 from storage.models import (
     DreamCollection,
@@ -123,20 +123,10 @@ def recipient(session: Session, trajectory_id: int, telegram_id: int) -> DreamRe
     return next((r for r in recipients(session, trajectory_id) if r.telegram_id == telegram_id), None)
 
 
-def _member(session: Session, trajectory_id: int, telegram_id: int) -> Person | None:
-    """The person when they are a joined member of the trajectory."""
-    return session.scalar(
-        select(Person)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(
-            Person.telegram_id == telegram_id, Membership.trajectory_id == trajectory_id, Membership.status == JOINED
-        )
-    )
-
 
 def member_dreams(session: Session, trajectory_id: int, telegram_id: int, now: datetime) -> MemberDreams | None:
     """A member's own template, or None when they are not a joined member or nothing is collected."""
-    person = _member(session, trajectory_id, telegram_id)
+    person = people.joined_person(session, trajectory_id, telegram_id)
     row = _collection_row(session, trajectory_id)
     if person is None or row is None:
         return None
@@ -187,7 +177,7 @@ def open_collections_of(session: Session, telegram_id: int) -> list[int]:
 
 
 def _check(session: Session, trajectory_id: int, telegram_id: int, theme_id: int | None) -> tuple[str, Person | None]:
-    person = _member(session, trajectory_id, telegram_id)
+    person = people.joined_person(session, trajectory_id, telegram_id)
     if person is None:
         return "not_member", None
     if theme_id is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.evaluation.digest import digest_order, weak_anonymity
 from bot.evaluation.questions import QUESTIONS, next_question, parse_handled, store_handled
+from storage import people
 from storage.convert import trajectory_record
 from storage.models import Evaluation, EvaluationAnswer, EvaluationDelivery, Membership, Person, Trajectory
 from storage.people import JOINED, LEFT
@@ -53,15 +54,6 @@ def _joined(session: Session, trajectory_id: int) -> list[Person]:
         )
     )
 
-
-def _member(session: Session, trajectory_id: int, telegram_id: int) -> Person | None:
-    return session.scalar(
-        select(Person)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(
-            Person.telegram_id == telegram_id, Membership.trajectory_id == trajectory_id, Membership.status == JOINED
-        )
-    )
 
 
 # --- the evaluation -------------------------------------------------------------------------------
@@ -134,7 +126,7 @@ def _open(row: Evaluation | None) -> bool:
 def member_step(session: Session, trajectory_id: int, telegram_id: int) -> EvaluationStep:
     """Where a member stands; a joined member without a delivery row (joined later) gets one."""
     row = _row(session, trajectory_id)
-    person = _member(session, trajectory_id, telegram_id)
+    person = people.joined_person(session, trajectory_id, telegram_id)
     if person is None:
         return EvaluationStep("not_member")
     if row is None or not _open(row) or session.get_one(Trajectory, trajectory_id).closed_at is not None:
@@ -171,7 +163,7 @@ def handle(session: Session, evaluation_id: int, telegram_id: int, question: str
     row = session.get(Evaluation, evaluation_id)
     if row is None:
         return EvaluationStep("not_member")
-    person = _member(session, row.trajectory_id, telegram_id)
+    person = people.joined_person(session, row.trajectory_id, telegram_id)
     delivery = (
         session.scalar(
             select(EvaluationDelivery)

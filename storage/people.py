@@ -48,6 +48,17 @@ def _membership(session: Session, trajectory_id: int, person_id: int) -> Members
     )
 
 
+def joined_person(session: Session, trajectory_id: int, telegram_id: int) -> Person | None:
+    """The person when they are a joined member of the trajectory."""
+    return session.scalar(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Person.telegram_id == telegram_id, Membership.trajectory_id == trajectory_id, Membership.status == JOINED
+        )
+    )
+
+
 def ensure_membership(session: Session, trajectory_id: int, person: Person, *, role: str = MEMBER) -> Membership:
     """The membership of ``person`` in the trajectory, created as 'seen' when new."""
     membership = _membership(session, trajectory_id, person.id)
