@@ -21,7 +21,7 @@ from benchmarks.world import ballot_of, database, median, ms, populate, round_of
 from bot.context import BotContext
 from bot.fake_telegram.core import FakeTelegram
 from conversations.voting import results_chart
-from storage import voting
+from storage import ballots, voting
 
 MEMBERS, THEMES = 20, 30
 
@@ -50,7 +50,7 @@ async def measure(kind: str, rounds: int) -> dict[str, float]:
                 round_id = round_of(ballot_of(core, group.people[0]))
                 for person in group.people:
                     for theme_id in group.theme_ids:
-                        db.run_sync(voting.record_score, round_id, person["id"], theme_id, chance.randint(1, 3), key)
+                        db.run_sync(ballots.record_score, round_id, person["id"], theme_id, chance.randint(1, 3), key)
                     db.run_sync(voting.submit, round_id, person["id"], key)
                 photos = len(core.calls_of("sendPhoto"))
                 core.send_message(group.people[0], group.chat, "/sluitronde")

@@ -15,7 +15,7 @@ import asyncio
 
 from benchmarks.world import StatementCounter, ballot_of, database, populate, round_of, start_app
 from bot.fake_telegram.core import FakeTelegram
-from storage import voting
+from storage import ballots, voting
 from tests.harness import Harness
 
 ACTIONS = ("join", "open round", "ballot press", "submit", "close round", "dream image")
@@ -53,7 +53,7 @@ async def action_counts(harness: Harness, members: int, themes: int) -> dict[str
     # Every member but one scores every theme straight in the database (not counted).
     for person in group.people + [newcomer]:
         for theme_id in group.theme_ids:
-            harness.db.run_sync(voting.record_score, round_id, person["id"], theme_id, 2, key)
+            harness.db.run_sync(ballots.record_score, round_id, person["id"], theme_id, 2, key)
     core.press_button(member, ballot_of(core, member), f"vote:{round_id}:{group.theme_ids[0]}:3")
     counts["ballot press"] = await _counted(harness)
     for person in group.people[2:] + [newcomer]:

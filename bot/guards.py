@@ -1,12 +1,14 @@
 """Who is this, which group, may they do this.
 
 ``identify`` runs in handler group -1 for every update and loads the sender's role (one
-database unit); the decorators below wrap handlers that need a role or a kind of chat.
+database unit; a score press checks its presser itself, see ``_SCORE_PRESS``); the decorators
+below wrap handlers that need a role or a kind of chat.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,28 +18,39 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext, telegram_user
 from bot.errors import apologise, database_away
+from bot.keyboards.voting import VOTE_PATTERN
 from bot.messaging import follow_topic, send_html
 from storage import people
 
 Callback = Callable[[Update, BotContext], Awaitable[object]]
 
+# A score press, the commonest update of a round, checks its presser in the unit of work that
+# stores the score (storage/ballots.py): the guard's own lookup would be a second unit for nothing.
+_SCORE_PRESS = re.compile(VOTE_PATTERN)
 
+
+def database_away_means_try_again(callback: Callback) -> Callback:
+    """Run ``callback``; when the database is away the user hears "try again" and nothing else runs.
+
+    The guard needs it (without the database nobody can be identified, and a step would refuse as
+    if the group were unknown), and so does a handler that checks its user itself."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: BotContext) -> object:
+        try:
+            return await callback(update, context)
+        except SQLAlchemyError as error:
+            if not database_away(error):
+                raise
+            await apologise(update, context, error)
+            raise ApplicationHandlerStop from error
+
+    return guarded
+
+
+@database_away_means_try_again
 async def identify(update: Update, context: BotContext) -> None:
-    """Load the actor (group) or private context (private chat) and the update's language.
-
-    Without the database nobody can be identified: the user hears "try again" and no step runs
-    (a step would otherwise refuse as if the group were unknown).
-    """
-    try:
-        await _identify(update, context)
-    except SQLAlchemyError as error:
-        if not database_away(error):
-            raise
-        await apologise(update, context, error)
-        raise ApplicationHandlerStop from error
-
-
-async def _identify(update: Update, context: BotContext) -> None:
+    """Load the actor (group) or private context (private chat) and the update's language."""
     chat, user = update.effective_chat, update.effective_user
     message = update.effective_message
     # A message in a forum topic is answered in that topic (an inaccessible message has none).
@@ -50,6 +63,8 @@ async def _identify(update: Update, context: BotContext) -> None:
         return
     if chat.type == ChatType.PRIVATE:
         if user is None or user.is_bot:
+            return
+        if update.callback_query is not None and _SCORE_PRESS.match(update.callback_query.data or ""):
             return
         context.private = await context.db.run(people.private_context, telegram_user(user))
         person, current = context.private.person, context.private.current

@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, telegram_user
 from bot.delivery import deliver
+from bot.guards import database_away_means_try_again
 from bot.keyboards.voting import (
     BACK_PATTERN,
     INFO_PATTERN,
@@ -30,7 +31,7 @@ from bot.keyboards.voting import (
 from bot.messaging import send_html
 from bot.text_input import clean_text
 from bot.themes.catalogues import sdg_name
-from storage import prompts, voting
+from storage import ballots, prompts, voting
 from storage.records import BallotView
 
 log = logging.getLogger("kopgroep.ballot")
@@ -55,7 +56,7 @@ def render_ballot(context: BotContext, view: BallotView) -> tuple[str, object]:
 
 async def send_ballot(context: BotContext, round_id: int, person_id: int, telegram_id: int) -> bool:
     """Send a member their ballot; False (and recorded) when Telegram will not deliver it."""
-    view = await context.db.run(voting.ballot_view, round_id, telegram_id, context.services.ballot_key)
+    view = await context.db.run(ballots.ballot_view, round_id, telegram_id, context.services.ballot_key)
     if view is None:
         return False
     text, keyboard = render_ballot(context, view)
@@ -98,8 +99,12 @@ async def _refuse(update: Update, context: BotContext, code: str, lang: str | No
     await update.callback_query.answer(context.label(f"voting.alert.{code}", lang=lang), show_alert=True)
 
 
+@database_away_means_try_again
 async def vote_pressed(update: Update, context: BotContext) -> None:
-    """vote:<round>:<theme>:<score>: store the score and redraw the ballot."""
+    """vote:<round>:<theme>:<score>: store the score and redraw the ballot.
+
+    The guard skips its lookup for this press: storing the score checks the presser (their
+    delivery in this round) in the same unit of work, and brings their language for a refusal."""
     query = update.callback_query
     assert query is not None
     round_id, theme_id, score = (int(part) for part in context.matches[0].groups())
@@ -107,13 +112,15 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "not_member")
         return
     key = context.services.ballot_key
-    outcome, view = await context.db.run(voting.record_score, round_id, query.from_user.id, theme_id, score, key)
-    if outcome not in ("ok", "unchanged"):
-        await _refuse(update, context, outcome if outcome in ("closed", "not_in_round") else "not_member")
+    press = await context.db.run(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
+    if press.language:
+        context.lang = context.texts.lang(press.language)
+    if press.status not in ("ok", "unchanged"):
+        await _refuse(update, context, press.status if press.status in ("closed", "not_in_round") else "not_member")
         return
     await query.answer()
-    if view is not None:
-        await _redraw(update, context, view)
+    if press.view is not None:
+        await _redraw(update, context, press.view)
 
 
 async def info_pressed(update: Update, context: BotContext) -> None:
@@ -121,7 +128,7 @@ async def info_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, theme_id = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     theme = next((t for t in view.themes if t.id == theme_id), None) if view else None
     if view is None or theme is None:
         await _refuse(update, context, "not_member" if view is None else "not_in_round")
@@ -136,7 +143,7 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, page = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page) if _own_private_chat(update) else None
+    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page) if _own_private_chat(update) else None
     if view is None or not 0 <= page < pages(view):
         await _refuse(update, context, "not_member")
         return
@@ -164,7 +171,7 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, status if status == "closed" else "not_member")
         return
     await query.answer(context.label("voting.alert.submitted"))
-    view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, key)
+    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, key)
     assert view is not None
     await _redraw(update, context, view)
     await refresh_progress(context, round_id)
@@ -178,7 +185,7 @@ async def why_pressed(update: Update, context: BotContext) -> None:
     assert query is not None and query.message is not None
     round_id = int(context.matches[0].group(1))
     theme_part = context.matches[0].group(2)
-    view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     if view is None:
         await _refuse(update, context, "not_member")
         return
@@ -210,7 +217,7 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id = int(context.matches[0].group(1))
-    view = await context.db.run(voting.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     if view is None:
         await _refuse(update, context, "not_member")
         return

@@ -188,6 +188,15 @@ class BallotView:
 
 
 @dataclass(frozen=True)
+class ScorePress:
+    """What a score press did: its status, the ballot to redraw (with ok), the presser's language."""
+
+    status: str
+    view: BallotView | None
+    language: str | None
+
+
+@dataclass(frozen=True)
 class CloseResult:
     """What closing (or re-reading) a round gives: figures per theme, never per person."""
 

@@ -1,7 +1,7 @@
 """Voting rounds: opening, ballots under pseudonyms, closing with frozen results, consensus.
 
 The only place that joins a person to their scores is :func:`member_feedback` (and
-:func:`ballot_view`), and only to show a member their own ballot. Messages to the group and
+:func:`storage.ballots.ballot_view`), and only to show a member their own ballot. Messages to the group and
 exports get figures per theme and ballots under pseudonyms.
 """
 
@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import asdict, replace
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.anonymity import pseudonym
@@ -69,7 +69,8 @@ def change_settings(session: Session, trajectory_id: int, **changes: object) -> 
 # --- rounds ---------------------------------------------------------------------------------
 
 
-def _record(row: VotingRound) -> RoundRecord:
+def round_record(row: VotingRound | Row) -> RoundRecord:
+    """A round as a record, from its entity or from a row with its columns."""
     return RoundRecord(
         id=row.id, trajectory_id=row.trajectory_id, number=row.number, kind=row.kind, status=row.status,
         rule_key=row.rule_key, sought=row.sought, places=row.places, quorum_pct=row.quorum_pct,
@@ -87,19 +88,19 @@ def open_round_of(session: Session, trajectory_id: int) -> RoundRecord | None:
     row = session.scalar(
         select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")
     )
-    return row and _record(row)
+    return row and round_record(row)
 
 
 def get_round(session: Session, round_id: int) -> RoundRecord | None:
     row = session.get(VotingRound, round_id)
-    return row and _record(row)
+    return row and round_record(row)
 
 
 def round_by_number(session: Session, trajectory_id: int, number: int) -> RoundRecord | None:
     row = session.scalar(
         select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.number == number)
     )
-    return row and _record(row)
+    return row and round_record(row)
 
 
 def _last_closed(session: Session, trajectory_id: int, before: int | None = None) -> VotingRound | None:
@@ -161,7 +162,7 @@ def open_round(session: Session, trajectory_id: int, *, theme_ids: tuple[int, ..
     session.flush()
     session.add_all(RoundTheme(round_id=row.id, theme_id=theme_id) for theme_id in theme_ids)
     session.add_all(BallotDelivery(round_id=row.id, person_id=person_id) for person_id, _ in recipients)
-    return _record(row), [(person_id, telegram_id) for person_id, telegram_id in recipients]
+    return round_record(row), [(person_id, telegram_id) for person_id, telegram_id in recipients]
 
 
 def cancel(session: Session, round_id: int) -> None:
@@ -227,13 +228,11 @@ def extend(session: Session, round_id: int, deadline: object | None) -> RoundRec
     if row is None or row.status != "open":
         return None
     row.deadline = deadline
-    return _record(row)
+    return round_record(row)
 
 
-# --- ballots --------------------------------------------------------------------------------
+# --- ballots (a member's own ballot and the score press: storage/ballots.py) ----------------
 
-# The statements of a ballot press, the commonest update of a round, are built once: building
-# one costs more than running it on SQLite. The values are bound per call.
 _THEMES_IN = (
     select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
     .join(RoundTheme, RoundTheme.theme_id == Theme.id)
@@ -247,20 +246,6 @@ _DELIVERY = (
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
-)
-_BALLOT_WITH_SCORES = (
-    select(Ballot.id, Score.theme_id, Score.score, Score.reason)
-    .outerjoin(Score, Score.ballot_id == Ballot.id)
-    .where(Ballot.round_id == bindparam("round_id"), Ballot.pseudonym == bindparam("pseudonym"))
-)
-# The score is written with a plain statement: the ORM's unit of work cost more than the write.
-_ADD_SCORE = insert(Score.__table__).values(
-    ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value")
-)
-_CHANGE_SCORE = (
-    update(Score.__table__)
-    .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
-    .values(score=bindparam("value"))
 )
 
 
@@ -280,45 +265,9 @@ def _person_id(session: Session, telegram_id: int) -> int | None:
 
 def _delivery(session: Session, round_id: int, telegram_id: int) -> tuple[VotingRound, BallotDelivery, Person, Trajectory] | None:
     """The round, the member's delivery, the member and the trajectory, in one query (None: no
-    ballot for them). A ballot press is one of the commonest updates: few statements matter."""
+    ballot for them)."""
     row = session.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     return None if row is None else (row[0], row[1], row[2], row[3])
-
-
-def _view(
-    session: Session,
-    found: tuple[VotingRound, BallotDelivery, Person, Trajectory],
-    scores: dict[int, int],
-    reasons: dict[int, str],
-    themes: list[BallotTheme] | None = None,
-) -> BallotView:
-    row, delivery, person, trajectory = found
-    return BallotView(
-        round=_record(row),
-        trajectory_title=trajectory.organisation or trajectory.title,
-        language=person.language or trajectory.language,
-        themes=tuple(themes if themes is not None else _themes_in(session, row.id)),
-        scores=scores,
-        reasons=reasons,
-        submitted=delivery.submitted,
-        page=delivery.page,
-        message_id=delivery.message_id,
-    )
-
-
-def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
-    """A member's own ballot (None when they got none in this round)."""
-    found = _delivery(session, round_id, telegram_id)
-    if found is None:
-        return None
-    if page is not None:
-        found[1].page = page
-    rows = session.execute(
-        select(Score.theme_id, Score.score, Score.reason)
-        .join(Ballot, Ballot.id == Score.ballot_id)
-        .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, found[2].id))
-    ).all()
-    return _view(session, found, {r.theme_id: r.score for r in rows}, {r.theme_id: r.reason for r in rows if r.reason})
 
 
 def _ballot_for(session: Session, round_id: int, person_id: int, key: bytes) -> Ballot:
@@ -341,42 +290,6 @@ def _check_press(session: Session, round_id: int, telegram_id: int, theme_id: in
     if theme_id is not None and session.get(RoundTheme, (round_id, theme_id)) is None:
         return "not_in_round", None
     return "ok", found
-
-
-def record_score(
-    session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes
-) -> tuple[str, BallotView | None]:
-    """Store a 1-3 score: (ok | unchanged | closed | not_in_round | not_member | bad_score, the
-    ballot to redraw when the score changed).
-
-    A press is the commonest update of a round, so it is one unit of work of four statements
-    (the member's delivery, the round's themes, their ballot with its scores, the write)."""
-    if score not in (1, 2, 3):
-        return "bad_score", None
-    found = _delivery(session, round_id, telegram_id)
-    if found is None:
-        return "not_member", None
-    if found[0].status != "open":
-        return "closed", None
-    themes = _themes_in(session, round_id)
-    if all(theme.id != theme_id for theme in themes):
-        return "not_in_round", None
-    name = pseudonym(key, round_id, found[2].id)
-    rows = session.execute(_BALLOT_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all()
-    if rows:
-        ballot_id = rows[0].id
-    else:
-        ballot = Ballot(round_id=round_id, pseudonym=name, submitted=False)
-        session.add(ballot)
-        session.flush()
-        ballot_id = ballot.id
-    scores = {r.theme_id: r.score for r in rows if r.theme_id is not None}
-    if scores.get(theme_id) == score:
-        return "unchanged", None
-    write = _CHANGE_SCORE if theme_id in scores else _ADD_SCORE
-    session.execute(write, {"ballot": ballot_id, "theme": theme_id, "value": score})
-    scores[theme_id] = score
-    return "ok", _view(session, found, scores, {r.theme_id: r.reason for r in rows if r.reason}, themes)
 
 
 def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: int, reason: str, key: bytes) -> str:
@@ -440,13 +353,13 @@ def close(session: Session, round_id: int, *, by: str, force: bool = False) -> C
     """
     row = session.scalar(select(VotingRound).where(VotingRound.id == round_id).with_for_update())
     if row is None or row.status != "open":
-        return CloseResult(status="not_open", round=row and _record(row))
+        return CloseResult(status="not_open", round=row and round_record(row))
     submitted = session.scalar(
         select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id, Ballot.submitted.is_(True))
     ) or 0
     needed = quorum_needed(row.members, row.quorum_pct)
     if submitted < needed and not force:
-        return CloseResult(status="quorum", round=_record(row), submitted=submitted, needed=needed)
+        return CloseResult(status="quorum", round=round_record(row), submitted=submitted, needed=needed)
     theme_ids = tuple(session.scalars(select(RoundTheme.theme_id).where(RoundTheme.round_id == round_id)))
     scores = _scores_of_submitted(session, round_id)
     tally = tally_round(scores, themes=theme_ids)
@@ -470,7 +383,7 @@ def close(session: Session, round_id: int, *, by: str, force: bool = False) -> C
     row.outcome = json.dumps(_outcome_json(outcome))
     change = compare_rounds(previous, tally, top_n=row.sought) if previous is not None else None
     return CloseResult(
-        status="closed", round=_record(row), submitted=submitted, needed=needed, tally=tally, w=agreement.w,
+        status="closed", round=round_record(row), submitted=submitted, needed=needed, tally=tally, w=agreement.w,
         change=change, outcome=outcome, names=_names(session, theme_ids + (previous.theme_ids if previous else ())),
         reasons=_reasons(session, round_id),
     )
@@ -516,7 +429,7 @@ def results(session: Session, round_id: int) -> CloseResult:
             qualified=tuple(outcome_data.get("qualified", ())),
         )
     return CloseResult(
-        status="closed", round=_record(row), submitted=tally.ballots, needed=quorum_needed(row.members, row.quorum_pct),
+        status="closed", round=round_record(row), submitted=tally.ballots, needed=quorum_needed(row.members, row.quorum_pct),
         tally=tally, w=row.w, change=compare_rounds(previous, tally, top_n=row.sought) if previous else None,
         outcome=outcome, names=_names(session, tally.theme_ids + (previous.theme_ids if previous else ())),
         reasons=_reasons(session, round_id),
@@ -568,7 +481,7 @@ def last_proposal(session: Session, trajectory_id: int) -> tuple[RoundRecord, tu
     if last is None or not last.outcome:
         return None
     outcome = json.loads(last.outcome)
-    return (_record(last), tuple(outcome["chosen"])) if outcome["reached"] else (_record(last), ())
+    return (round_record(last), tuple(outcome["chosen"])) if outcome["reached"] else (round_record(last), ())
 
 
 def themes_by_position(session: Session, trajectory_id: int, positions: list[int]) -> dict[int, int]:
@@ -605,7 +518,7 @@ def closed_rounds(session: Session, trajectory_id: int) -> list[RoundRecord]:
     rows = session.scalars(
         select(VotingRound).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed").order_by(VotingRound.number)
     )
-    return [_record(r) for r in rows]
+    return [round_record(r) for r in rows]
 
 
 def export_rows(session: Session, trajectory_id: int) -> ExportRows:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from storage import voting
+from storage import ballots
 from storage.db import Database
 from storage.models import VotingRound
 from tests.conversations.voting_helpers import ballot_message, round_id_of, voting_group
@@ -78,10 +78,10 @@ async def test_button_press_while_the_database_is_away_changes_nothing(
     assert answer["text"] == TRY_AGAIN_NL and answer.get("show_alert")
     assert logged_failures(caplog) == ["OperationalError"]
     key = harness.app.bot_data["services"].ballot_key
-    view = await harness.db.run(voting.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.scores == {themes[0]: 3}
     await harness.press(bart, ballot_message(core, bart), f"vote:{round_id}:{themes[1]}:1")
-    view = await harness.db.run(voting.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.scores == {themes[0]: 3, themes[1]: 1}
 
 

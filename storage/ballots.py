@@ -1,0 +1,150 @@
+"""A member's own ballot: reading it, and storing a score pressed on it.
+
+A score press is the commonest update of a round, so it is one unit of work of three statements:
+the presser's delivery in the round (with the round, the person and the trajectory), the round's
+themes with this ballot's scores, and the write. That first statement is also the check that the
+presser may vote here, which is why the guard skips its own lookup for presses (bot/guards.py).
+
+The statements are built once and run on the session's connection as plain Core statements:
+building a ``select()`` and the ORM's loading of entities cost more than SQLite's work.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Row, and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.anonymity import pseudonym
+from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, ThemeSdg, Trajectory, VotingRound
+from storage.records import BallotTheme, BallotView, ScorePress
+from storage.voting import round_record
+
+_DELIVERY = (
+    select(
+        *VotingRound.__table__.c,
+        BallotDelivery.submitted.label("delivery_submitted"),
+        BallotDelivery.page.label("delivery_page"),
+        BallotDelivery.message_id.label("delivery_message_id"),
+        Person.id.label("person_id"),
+        Person.language.label("person_language"),
+        Person.reachable.label("person_reachable"),
+        Trajectory.organisation.label("trajectory_organisation"),
+        Trajectory.title.label("trajectory_title"),
+        Trajectory.language.label("trajectory_language"),
+    )
+    .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+    .join(Person, Person.id == BallotDelivery.person_id)
+    .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
+)
+# One row per theme and SDG (a theme has a few), with this ballot's id and score when there are.
+_THEMES_WITH_SCORES = (
+    select(
+        Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg,
+        Ballot.id.label("ballot_id"), Score.score, Score.reason,
+    )
+    .select_from(RoundTheme)
+    .join(Theme, Theme.id == RoundTheme.theme_id)
+    .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
+    .outerjoin(Ballot, and_(Ballot.round_id == RoundTheme.round_id, Ballot.pseudonym == bindparam("pseudonym")))
+    .outerjoin(Score, and_(Score.ballot_id == Ballot.id, Score.theme_id == Theme.id))
+    .where(RoundTheme.round_id == bindparam("round_id"))
+    .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
+)
+_LANGUAGE = (
+    select(Person.language, Trajectory.language)
+    .outerjoin(Trajectory, Trajectory.id == Person.current_trajectory_id)
+    .where(Person.telegram_id == bindparam("telegram_id"))
+)
+_NEW_BALLOT = insert(Ballot.__table__).values(round_id=bindparam("round_id"), pseudonym=bindparam("pseudonym"), submitted=False)
+_ADD_SCORE = insert(Score.__table__).values(ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value"))
+_CHANGE_SCORE = (
+    update(Score.__table__)
+    .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
+    .values(score=bindparam("value"))
+)
+_REACHABLE = update(Person.__table__).where(Person.id == bindparam("person")).values(reachable=True)
+_SET_PAGE = (
+    update(BallotDelivery.__table__)
+    .where(BallotDelivery.round_id == bindparam("round_id"), BallotDelivery.person_id == bindparam("person"))
+    .values(page=bindparam("page"))
+)
+
+
+class _Themes:
+    """The rows of ``_THEMES_WITH_SCORES`` folded into themes, scores and reasons."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        folded: dict[int, tuple[int, str, str | None, list[int]]] = {}
+        self.scores: dict[int, int] = {}
+        self.reasons: dict[int, str] = {}
+        self.ballot_id: int | None = None
+        for theme_id, position, name, description, sdg, ballot_id, score, reason in rows:
+            sdgs = folded.setdefault(theme_id, (position, name, description, []))[3]
+            if sdg is not None:
+                sdgs.append(sdg)
+            self.ballot_id = ballot_id
+            if score is not None:
+                self.scores[theme_id] = score
+            if reason:
+                self.reasons[theme_id] = reason
+        self.themes = tuple(BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in folded.items())
+
+
+def _view(found: Row, themes: _Themes, *, page: int | None = None) -> BallotView:
+    return BallotView(
+        round=round_record(found),
+        trajectory_title=found.trajectory_organisation or found.trajectory_title,
+        language=found.person_language or found.trajectory_language,
+        themes=themes.themes,
+        scores=themes.scores,
+        reasons=themes.reasons,
+        submitted=found.delivery_submitted,
+        page=found.delivery_page if page is None else page,
+        message_id=found.delivery_message_id,
+    )
+
+
+def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
+    """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
+    connection = session.connection()
+    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
+    if found is None:
+        return None
+    if page is not None and page != found.delivery_page:
+        connection.execute(_SET_PAGE, {"round_id": round_id, "person": found.person_id, "page": page})
+    name = pseudonym(key, round_id, found.person_id)
+    themes = _Themes(connection.execute(_THEMES_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all())
+    return _view(found, themes, page=page)
+
+
+def record_score(session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> ScorePress:
+    """Store a 1-3 score on the presser's own ballot.
+
+    The status is ok | unchanged | closed | not_in_round | not_member | bad_score; the ballot to
+    redraw comes with ok; the language is the presser's, for a refusal, when they are known."""
+    if score not in (1, 2, 3):
+        return ScorePress("bad_score", None, None)
+    connection = session.connection()
+    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
+    if found is None:
+        known = connection.execute(_LANGUAGE, {"telegram_id": telegram_id}).first()
+        return ScorePress("not_member", None, known and (known[0] or known[1]))
+    language = found.person_language or found.trajectory_language
+    if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
+        connection.execute(_REACHABLE, {"person": found.person_id})
+    if found.status != "open":
+        return ScorePress("closed", None, language)
+    name = pseudonym(key, round_id, found.person_id)
+    themes = _Themes(connection.execute(_THEMES_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all())
+    if all(theme.id != theme_id for theme in themes.themes):
+        return ScorePress("not_in_round", None, language)
+    if themes.scores.get(theme_id) == score:
+        return ScorePress("unchanged", None, language)
+    ballot_id = themes.ballot_id
+    if ballot_id is None:  # the member's first score in this round
+        ballot_id = connection.execute(_NEW_BALLOT, {"round_id": round_id, "pseudonym": name}).inserted_primary_key[0]
+    write = _CHANGE_SCORE if theme_id in themes.scores else _ADD_SCORE
+    connection.execute(write, {"ballot": ballot_id, "theme": theme_id, "value": score})
+    themes.scores[theme_id] = score
+    return ScorePress("ok", _view(found, themes), language)
