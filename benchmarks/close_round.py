@@ -50,7 +50,7 @@ async def measure(kind: str, rounds: int) -> dict[str, float]:
                 round_id = round_of(ballot_of(core, group.people[0]))
                 for person in group.people:
                     for theme_id in group.theme_ids:
-                        db.run_sync(ballots.record_score, round_id, person["id"], theme_id, chance.randint(1, 3), key)
+                        db.run_short_sync(ballots.record_score, round_id, person["id"], theme_id, chance.randint(1, 3), key)
                     db.run_sync(voting.submit, round_id, person["id"], key)
                 photos = len(core.calls_of("sendPhoto"))
                 core.send_message(group.people[0], group.chat, "/sluitronde")

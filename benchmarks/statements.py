@@ -53,7 +53,7 @@ async def action_counts(harness: Harness, members: int, themes: int) -> dict[str
     # Every member but one scores every theme straight in the database (not counted).
     for person in group.people + [newcomer]:
         for theme_id in group.theme_ids:
-            harness.db.run_sync(ballots.record_score, round_id, person["id"], theme_id, 2, key)
+            harness.db.run_short_sync(ballots.record_score, round_id, person["id"], theme_id, 2, key)
     core.press_button(member, ballot_of(core, member), f"vote:{round_id}:{group.theme_ids[0]}:3")
     counts["ballot press"] = await _counted(harness)
     for person in group.people[2:] + [newcomer]:

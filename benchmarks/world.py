@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, insert, select, text, update
 from telegram import Update
+from telegram.request import BaseRequest
 
 from bot.fake_telegram.core import FakeTelegram
 from storage.db import Database
@@ -57,8 +58,11 @@ def database(kind: str) -> Iterator[Database]:
         admin.dispose()
 
 
-async def start_app(core: FakeTelegram, db: Database, *, rate_limiter: bool = False) -> Harness:
-    """The real application (bot/app.py) on the in-process fake, as the tests drive it."""
+async def start_app(
+    core: FakeTelegram, db: Database, *, rate_limiter: bool = False, request: BaseRequest | None = None
+) -> Harness:
+    """The real application (bot/app.py) on the in-process fake, as the tests drive it
+    (``request``: the bot's request object, the fake's by default)."""
     from bot.app import build_application
     from bot.fake_telegram.request import FakeTelegramRequest
     from tests.harness import make_settings
@@ -66,7 +70,7 @@ async def start_app(core: FakeTelegram, db: Database, *, rate_limiter: bool = Fa
     app = build_application(
         make_settings(core, db.url),
         db=db,
-        request=FakeTelegramRequest(core),
+        request=request or FakeTelegramRequest(core),
         updates_request=FakeTelegramRequest(core),
         rate_limiter=rate_limiter,
     )

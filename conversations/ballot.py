@@ -56,7 +56,7 @@ def render_ballot(context: BotContext, view: BallotView) -> tuple[str, object]:
 
 async def send_ballot(context: BotContext, round_id: int, person_id: int, telegram_id: int) -> bool:
     """Send a member their ballot; False (and recorded) when Telegram will not deliver it."""
-    view = await context.db.run(ballots.ballot_view, round_id, telegram_id, context.services.ballot_key)
+    view = await context.db.run_short(ballots.ballot_view, round_id, telegram_id, context.services.ballot_key)
     if view is None:
         return False
     text, keyboard = render_ballot(context, view)
@@ -112,7 +112,7 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "not_member")
         return
     key = context.services.ballot_key
-    press = await context.db.run(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
+    press = await context.db.run_short(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
     if press.language:
         context.lang = context.texts.lang(press.language)
     if press.status not in ("ok", "unchanged"):
@@ -128,7 +128,7 @@ async def info_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, theme_id = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     theme = next((t for t in view.themes if t.id == theme_id), None) if view else None
     if view is None or theme is None:
         await _refuse(update, context, "not_member" if view is None else "not_in_round")
@@ -143,7 +143,7 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, page = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page) if _own_private_chat(update) else None
+    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page) if _own_private_chat(update) else None
     if view is None or not 0 <= page < pages(view):
         await _refuse(update, context, "not_member")
         return
@@ -171,7 +171,7 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, status if status == "closed" else "not_member")
         return
     await query.answer(context.label("voting.alert.submitted"))
-    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, key)
+    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, key)
     assert view is not None
     await _redraw(update, context, view)
     await refresh_progress(context, round_id)
@@ -185,7 +185,7 @@ async def why_pressed(update: Update, context: BotContext) -> None:
     assert query is not None and query.message is not None
     round_id = int(context.matches[0].group(1))
     theme_part = context.matches[0].group(2)
-    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     if view is None:
         await _refuse(update, context, "not_member")
         return
@@ -217,7 +217,7 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id = int(context.matches[0].group(1))
-    view = await context.db.run(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
     if view is None:
         await _refuse(update, context, "not_member")
         return

@@ -80,7 +80,7 @@ async def open_round(update: Update, context: BotContext) -> None:
         await context.db.run(voting.cancel, round_.id)
         await send_html(context.bot, chat_id, context.render("voting/problem", code="no_members"))
         return
-    view = await context.db.run(ballots.ballot_view, round_.id, recipients[0][1], context.services.ballot_key)
+    view = await context.db.run_short(ballots.ballot_view, round_.id, recipients[0][1], context.services.ballot_key)
     assert view is not None
     needed = voting.quorum_needed(round_.members, round_.quorum_pct)
     await send_html(context.bot, chat_id, context.render("voting/announce", round=round_, themes=view.themes, needed=needed, timezone=trajectory.timezone))

@@ -5,14 +5,14 @@ the presser's delivery in the round (with the round, the person and the trajecto
 themes with this ballot's scores, and the write. That first statement is also the check that the
 presser may vote here, which is why the guard skips its own lookup for presses (bot/guards.py).
 
-The statements are built once and run on the session's connection as plain Core statements:
-building a ``select()`` and the ORM's loading of entities cost more than SQLite's work.
+The statements are built once and run as plain Core statements on a connection (``Database.
+run_short``): building a ``select()``, the ORM's loading of entities and its session cost more
+than SQLite's work.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Row, and_, bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, and_, bindparam, insert, select, update
 
 from bot.anonymity import pseudonym
 from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, ThemeSdg, Trajectory, VotingRound
@@ -105,9 +105,8 @@ def _view(found: Row, themes: _Themes, *, page: int | None = None) -> BallotView
     )
 
 
-def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
+def ballot_view(connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
     """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
-    connection = session.connection()
     found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     if found is None:
         return None
@@ -118,14 +117,13 @@ def ballot_view(session: Session, round_id: int, telegram_id: int, key: bytes, *
     return _view(found, themes, page=page)
 
 
-def record_score(session: Session, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> ScorePress:
+def record_score(connection: Connection, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> ScorePress:
     """Store a 1-3 score on the presser's own ballot.
 
     The status is ok | unchanged | closed | not_in_round | not_member | bad_score; the ballot to
     redraw comes with ok; the language is the presser's, for a refusal, when they are known."""
     if score not in (1, 2, 3):
         return ScorePress("bad_score", None, None)
-    connection = session.connection()
     found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     if found is None:
         known = connection.execute(_LANGUAGE, {"telegram_id": telegram_id}).first()

@@ -138,7 +138,7 @@ async def test_submit_needs_every_theme_and_presses_are_checked(harness: Harness
     assert "zit niet in deze ronde" in core.callback_queries[query]["answer"]["text"]
     query = await harness.forge_press(bart, ballot_message(core, bart), f"vote:{round_id + 100}:{themes[1]}:1")
     assert "niet voor jou" in core.callback_queries[query]["answer"]["text"]
-    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], harness.app.bot_data["services"].ballot_key)
+    view = await harness.db.run_short(ballots.ballot_view, round_id, bart["id"], harness.app.bot_data["services"].ballot_key)
     assert view is not None and view.scores == {themes[0]: 3}
 
     # A closed round refuses presses (a replayed old button).
@@ -350,6 +350,6 @@ async def test_member_of_two_groups_votes_in_each_with_the_right_ballot(harness:
     await harness.press(anne, first_ballot, f"vote:{first_round}:{first_themes[0]}:3")
     await harness.press(anne, second_ballot, f"vote:{second_round}:{second_themes[0]}:1")
     key = harness.app.bot_data["services"].ballot_key
-    first_view = await harness.db.run(ballots.ballot_view, first_round, anne["id"], key)
-    second_view = await harness.db.run(ballots.ballot_view, second_round, anne["id"], key)
+    first_view = await harness.db.run_short(ballots.ballot_view, first_round, anne["id"], key)
+    second_view = await harness.db.run_short(ballots.ballot_view, second_round, anne["id"], key)
     assert first_view.scores == {first_themes[0]: 3} and second_view.scores == {second_themes[0]: 1}

@@ -23,14 +23,15 @@ TRY_AGAIN_EN = "The database did not answer just now. Nothing was lost; please t
 
 @contextmanager
 def database_down(db: Database) -> Iterator[None]:
-    """Point the sessions at a PostgreSQL port nobody listens on: a real refused connection."""
+    """Point the sessions and short units at a PostgreSQL port nobody listens on: a real refused
+    connection."""
     dead = create_engine("postgresql+psycopg://postgres@127.0.0.1:9/test", connect_args={"connect_timeout": 2})
-    working = db.sessions
-    db.sessions = sessionmaker(dead, expire_on_commit=False)
+    working = db.sessions, db.engine
+    db.sessions, db.engine = sessionmaker(dead, expire_on_commit=False), dead
     try:
         yield
     finally:
-        db.sessions = working
+        db.sessions, db.engine = working
         dead.dispose()
 
 
@@ -78,10 +79,10 @@ async def test_button_press_while_the_database_is_away_changes_nothing(
     assert answer["text"] == TRY_AGAIN_NL and answer.get("show_alert")
     assert logged_failures(caplog) == ["OperationalError"]
     key = harness.app.bot_data["services"].ballot_key
-    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run_short(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.scores == {themes[0]: 3}
     await harness.press(bart, ballot_message(core, bart), f"vote:{round_id}:{themes[1]}:1")
-    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run_short(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.scores == {themes[0]: 3, themes[1]: 1}
 
 

@@ -30,7 +30,7 @@ async def test_a_half_filled_ballot_survives_and_is_finished_after_a_restart(har
     await restart(harness)
 
     key = harness.app.bot_data["services"].ballot_key
-    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run_short(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.scores == {themes[0]: 3, themes[1]: 1} and not view.submitted
     await harness.say(bart, bart["id"], "Dichtbij de burger", reply_to=question["message_id"])
     assert harness.last_text(bart["id"]).startswith("Genoteerd.")
@@ -38,7 +38,7 @@ async def test_a_half_filled_ballot_survives_and_is_finished_after_a_restart(har
     await harness.press(bart, ballot_message(core, bart), f"vote:{round_id}:{themes[2]}:2")
     await harness.press(bart, ballot_message(core, bart), f"vote:{round_id}:{themes[3]}:2")
     await harness.press(bart, ballot_message(core, bart), f"vsubmit:{round_id}")
-    view = await harness.db.run(ballots.ballot_view, round_id, bart["id"], key)
+    view = await harness.db.run_short(ballots.ballot_view, round_id, bart["id"], key)
     assert view is not None and view.submitted and len(view.scores) == 4
     assert view.reasons == {themes[0]: "Dichtbij de burger"}
     assert await harness.db.run(voting.progress, round_id) == (1, 3)
