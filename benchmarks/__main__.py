@@ -29,6 +29,7 @@ QUICK = [
 FULL = [
     ("update_cost", ["--presses", "1000"]),
     ("update_cost", ["--presses", "1000"]),  # again: how far two runs differ is the noise
+    ("update_cost", ["--presses", "300", "--through", "fake"]),  # the fake's own work on both sides
     ("statements", []),
     ("sending", ["--groups", "200"]),
     ("sending", ["--groups", "20", "--sequential"]),
