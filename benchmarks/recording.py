@@ -41,19 +41,11 @@ class RecordingRequest(BaseRequest):
         await self.inner.shutdown()
 
     async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any
     ) -> tuple[int, bytes]:
+        """The fake's answer while not recording; else record the call and answer as Telegram."""
         if not self.recording:
-            return await self.inner.do_request(
-                url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-            )
+            return await self.inner.do_request(url, method, request_data, **timeouts)
         name = url.rsplit("/", 1)[1]
         params = request_data.json_parameters if request_data is not None else {}  # the body's encoding
         self.calls.append((name, params))

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 P = ParamSpec("P")
 T = TypeVar("T")
+H = TypeVar("H")  # what a unit of work gets: a Session or a Connection
 
 
 class Database:
@@ -52,43 +53,49 @@ class Database:
 
     def run_sync(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(session, ...)`` in one transaction, committed when it returns."""
-        with self._sqlite_turn or contextlib.nullcontext():
-            return self._unit(fn, *args, **kwargs)
-
-    def _unit(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.sessions.begin() as session:
-            return fn(session, *args, **kwargs)
+        with self._turn():
+            return _transaction(self.sessions.begin, fn, *args, **kwargs)
 
     async def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(session, ...)`` in one transaction on a worker thread."""
-        loop = asyncio.get_running_loop()
-        call = functools.partial(self.run_sync, fn, *args, **kwargs)
-        return await loop.run_in_executor(self._executor, call)
+        return await self._on_worker(functools.partial(self.run_sync, fn, *args, **kwargs))
+
+    def run_short_sync(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn(connection, ...)`` in one transaction, committed when it returns."""
+        with self._turn():
+            return _transaction(self.engine.begin, fn, *args, **kwargs)
 
     async def run_short(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(connection, ...)``, a few Core statements, in one transaction: on SQLite on
         the event loop when the worker is idle (see the module's docstring), else on the worker."""
         if self._sqlite_turn is not None and self._sqlite_turn.acquire(blocking=False):
             try:
-                return self._short_unit(fn, *args, **kwargs)
+                return _transaction(self.engine.begin, fn, *args, **kwargs)
             finally:
                 self._sqlite_turn.release()
-        loop = asyncio.get_running_loop()
-        call = functools.partial(self.run_short_sync, fn, *args, **kwargs)
-        return await loop.run_in_executor(self._executor, call)
+        return await self._on_worker(functools.partial(self.run_short_sync, fn, *args, **kwargs))
 
-    def run_short_sync(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run ``fn(connection, ...)`` in one transaction, committed when it returns."""
-        with self._sqlite_turn or contextlib.nullcontext():
-            return self._short_unit(fn, *args, **kwargs)
+    def _turn(self) -> contextlib.AbstractContextManager[object]:
+        return self._sqlite_turn or contextlib.nullcontext()
 
-    def _short_unit(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.engine.begin() as connection:
-            return fn(connection, *args, **kwargs)
+    async def _on_worker(self, call: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     def dispose(self) -> None:
         self._executor.shutdown(wait=True)
         self.engine.dispose()
+
+
+def _transaction(
+    begin: Callable[[], contextlib.AbstractContextManager[H]],
+    fn: Callable[Concatenate[H, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``fn(session or connection, ...)`` in the transaction ``begin`` opens, committed when it
+    returns."""
+    with begin() as handle:
+        return fn(handle, *args, **kwargs)
 
 
 def _ensure_sqlite_folder(url: str) -> None:
