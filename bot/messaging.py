@@ -182,8 +182,15 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool
 
 
 async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """Replace the text of the message a button belongs to (texts here are always short)."""
-    await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+    """Replace the text of the message a button belongs to (texts here are always short).
+
+    A message that already says exactly this (the same button pressed again, or a message that
+    happens to read the same) is left as it is: Telegram refuses an edit that changes nothing."""
+    try:
+        await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def drop_buttons(query: CallbackQuery) -> None:
