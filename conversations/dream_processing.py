@@ -28,7 +28,7 @@ from bot.keyboards.dreams import (
     proposal_keyboard,
     publish_keyboard,
 )
-from bot.messaging import edit_html, send_html, split_html
+from bot.messaging import drop_buttons, edit_html, send_html, split_html
 from bot.text_input import clean_text
 from storage import dreams, prompts, trajectories
 from storage.models import utcnow
@@ -290,7 +290,7 @@ async def publish_pressed(update: Update, context: BotContext) -> None:
             reply_markup=publish_keyboard(context.texts, lang, trajectory_id),
         )
         return
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     result = await context.db.run(dreams.publish, trajectory_id, now())
     view = await context.db.run(dreams.processing_view, trajectory_id, now())
     assert result is not None and view is not None

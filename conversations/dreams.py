@@ -38,7 +38,7 @@ from bot.keyboards.dreams import (
     template_keyboard,
     theme_keyboard,
 )
-from bot.messaging import edit_html, send_html
+from bot.messaging import drop_buttons, edit_html, send_html
 from bot.render import date_formatters
 from bot.text_input import clean_text
 from storage import dreams, prompts, reminders, trajectories
@@ -455,7 +455,7 @@ async def cancel_pressed(update: Update, context: BotContext) -> None:
         return
     await context.db.run(prompts.close, query.message.chat.id, EDIT_PROMPT)
     await query.answer(context.label("dreams.alert.cancelled"))
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
 
 
 async def document_pressed(update: Update, context: BotContext) -> None:

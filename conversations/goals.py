@@ -35,7 +35,7 @@ from bot.keyboards.goals import (
     summary_keyboard,
     write_keyboard,
 )
-from bot.messaging import edit_html, send_html
+from bot.messaging import drop_buttons, edit_html, send_html
 from bot.text_input import clean_text
 from storage import goals, prompts, trajectories
 from storage.models import utcnow
@@ -339,7 +339,7 @@ async def pause_pressed(update: Update, context: BotContext) -> None:
         return
     await _stop_asking(context, query.message.chat.id, goal_id)
     await query.answer(context.label("goals.alert.paused"), show_alert=True)
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
 
 
 async def discard_pressed(update: Update, context: BotContext) -> None:

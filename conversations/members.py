@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only, registered_group
 from bot.keyboards import MODERATOR_PATTERN, moderator_keyboard
-from bot.messaging import send_html
+from bot.messaging import drop_buttons, send_html
 from storage import people
 from storage.people import JOINED, MODERATOR
 
@@ -115,7 +115,7 @@ async def moderator_chosen(update: Update, context: BotContext) -> None:
         await query.answer(context.label("alert.stale"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await promote(context, trajectory_id, context.actor.trajectory.chat_id, user_id)
 
 

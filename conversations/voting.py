@@ -21,7 +21,7 @@ from bot.dates import parse_moment
 from bot.delivery import deliver, report_undelivered
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
-from bot.messaging import send_html
+from bot.messaging import drop_buttons, send_html
 from bot.voting import Movement
 from bot.voting.chart import ChartLabels, render_chart
 from bot.voting.commands import parse_numbers, parse_setting
@@ -242,7 +242,7 @@ async def quorum_choice(update: Update, context: BotContext) -> None:
         await query.answer(context.label("voting.alert.closed"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     if action == "force":
         await close_and_announce(context, round_id, by="moderator", force=True)
     else:

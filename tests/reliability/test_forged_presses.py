@@ -54,3 +54,21 @@ async def test_moderator_buttons_of_another_group_are_refused(harness: Harness) 
     # Nothing was posted anywhere (a refusal is the pop-up, not a message in a group).
     assert not [c for c in core.calls_of("sendMessage")[sent_before:] if c.params["chat_id"] == group_b["id"]]
     assert not harness.errors
+
+
+async def test_buttons_that_only_take_the_keyboard_away_are_harmless_on_a_message_without_one(
+    harness: Harness,
+) -> None:
+    """'Cancel' (dcan) and 'pause' (gp) answer and take the buttons off; pressed on a message
+    that has none (a replay, a second tap), Telegram refuses the edit and that is no failure
+    (found by test_fuzz)."""
+    core = harness.core
+    _, people, _ = await voting_group(harness, members=3, themes=4)
+    bart = people[1]
+    await harness.say(bart, bart["id"], "/help")
+    plain = core.sent_messages(bart["id"])[-1]
+    assert not plain.get("reply_markup")
+    for data in ("dcan:0", "gp:0"):
+        query_id = await harness.forge_press(bart, plain, data)
+        assert core.callback_queries[query_id]["answered"], data
+    assert not harness.errors
