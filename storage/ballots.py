@@ -5,21 +5,25 @@ the presser's delivery in the round (with the round, the person and the trajecto
 themes with this ballot's scores, and the write. That first statement is also the check that the
 presser may vote here, which is why the guard skips its own lookup for presses (bot/guards.py).
 
-The statements are built once and run as plain Core statements on a connection (``Database.
-run_short``): building a ``select()``, the ORM's loading of entities and its session cost more
-than SQLite's work.
+The statements are built once and run in a unit of work on a connection (``Database.run_short``),
+the common ones on the driver's cursor (storage/prepared.py): building a ``select()``, the ORM's
+loading of entities, its session and SQLAlchemy's work around each execution cost more than the
+database's own work.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, and_, bindparam, insert, select, update
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from bot.anonymity import pseudonym
 from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, ThemeSdg, Trajectory, VotingRound
+from storage.prepared import Prepared
 from storage.records import BallotTheme, BallotView, ScorePress
 from storage.voting import round_record
 
-_DELIVERY = (
+_DELIVERY = Prepared(
     select(
         *VotingRound.__table__.c,
         BallotDelivery.submitted.label("delivery_submitted"),
@@ -38,7 +42,7 @@ _DELIVERY = (
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 # One row per theme and SDG (a theme has a few), with this ballot's id and score when there are.
-_THEMES_WITH_SCORES = (
+_THEMES_WITH_SCORES = Prepared(
     select(
         Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg,
         Ballot.id.label("ballot_id"), Score.score, Score.reason,
@@ -57,14 +61,16 @@ _LANGUAGE = (
     .where(Person.telegram_id == bindparam("telegram_id"))
 )
 _NEW_BALLOT = insert(Ballot.__table__).values(round_id=bindparam("round_id"), pseudonym=bindparam("pseudonym"), submitted=False)
-_ADD_SCORE = insert(Score.__table__).values(ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value"))
-_CHANGE_SCORE = (
+_ADD_SCORE = Prepared(
+    insert(Score.__table__).values(ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value"))
+)
+_CHANGE_SCORE = Prepared(
     update(Score.__table__)
     .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
     .values(score=bindparam("value"))
 )
-_REACHABLE = update(Person.__table__).where(Person.id == bindparam("person")).values(reachable=True)
-_SET_PAGE = (
+_REACHABLE = Prepared(update(Person.__table__).where(Person.id == bindparam("person")).values(reachable=True))
+_SET_PAGE = Prepared(
     update(BallotDelivery.__table__)
     .where(BallotDelivery.round_id == bindparam("round_id"), BallotDelivery.person_id == bindparam("person"))
     .values(page=bindparam("page"))
@@ -74,7 +80,7 @@ _SET_PAGE = (
 class _Themes:
     """The rows of ``_THEMES_WITH_SCORES`` folded into themes, scores and reasons."""
 
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[Any]) -> None:
         folded: dict[int, tuple[int, str, str | None, list[int]]] = {}
         self.scores: dict[int, int] = {}
         self.reasons: dict[int, str] = {}
@@ -91,7 +97,7 @@ class _Themes:
         self.themes = tuple(BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in folded.items())
 
 
-def _view(found: Row, themes: _Themes, *, page: int | None = None) -> BallotView:
+def _view(found: Any, themes: _Themes, *, page: int | None = None) -> BallotView:
     return BallotView(
         round=round_record(found),
         trajectory_title=found.trajectory_organisation or found.trajectory_title,
@@ -107,13 +113,13 @@ def _view(found: Row, themes: _Themes, *, page: int | None = None) -> BallotView
 
 def ballot_view(connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
     """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
-    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
+    found = _DELIVERY.first(connection, round_id=round_id, telegram_id=telegram_id)
     if found is None:
         return None
     if page is not None and page != found.delivery_page:
-        connection.execute(_SET_PAGE, {"round_id": round_id, "person": found.person_id, "page": page})
+        _SET_PAGE.run(connection, round_id=round_id, person=found.person_id, page=page)
     name = pseudonym(key, round_id, found.person_id)
-    themes = _Themes(connection.execute(_THEMES_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all())
+    themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))
     return _view(found, themes, page=page)
 
 
@@ -124,17 +130,17 @@ def record_score(connection: Connection, round_id: int, telegram_id: int, theme_
     redraw comes with ok; the language is the presser's, for a refusal, when they are known."""
     if score not in (1, 2, 3):
         return ScorePress("bad_score", None, None)
-    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
+    found = _DELIVERY.first(connection, round_id=round_id, telegram_id=telegram_id)
     if found is None:
         known = connection.execute(_LANGUAGE, {"telegram_id": telegram_id}).first()
         return ScorePress("not_member", None, known and (known[0] or known[1]))
     language = found.person_language or found.trajectory_language
     if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
-        connection.execute(_REACHABLE, {"person": found.person_id})
+        _REACHABLE.run(connection, person=found.person_id)
     if found.status != "open":
         return ScorePress("closed", None, language)
     name = pseudonym(key, round_id, found.person_id)
-    themes = _Themes(connection.execute(_THEMES_WITH_SCORES, {"round_id": round_id, "pseudonym": name}).all())
+    themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))
     if all(theme.id != theme_id for theme in themes.themes):
         return ScorePress("not_in_round", None, language)
     if themes.scores.get(theme_id) == score:
@@ -143,6 +149,6 @@ def record_score(connection: Connection, round_id: int, telegram_id: int, theme_
     if ballot_id is None:  # the member's first score in this round
         ballot_id = connection.execute(_NEW_BALLOT, {"round_id": round_id, "pseudonym": name}).inserted_primary_key[0]
     write = _CHANGE_SCORE if theme_id in themes.scores else _ADD_SCORE
-    connection.execute(write, {"ballot": ballot_id, "theme": theme_id, "value": score})
+    write.run(connection, ballot=ballot_id, theme=theme_id, value=score)
     themes.scores[theme_id] = score
     return ScorePress("ok", _view(found, themes), language)

@@ -19,11 +19,13 @@ import asyncio
 import contextlib
 import functools
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 P = ParamSpec("P")
@@ -44,7 +46,8 @@ class Database:
             # SQLite takes one writer at a time: one worker thread avoids "database is locked".
             workers = 1
         else:
-            self.engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_size=pool_size, max_overflow=0)
+            _check_when_idle(self.engine)
             workers = pool_size
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
@@ -96,6 +99,32 @@ def _transaction(
     returns."""
     with begin() as handle:
         return fn(handle, *args, **kwargs)
+
+
+# A pooled PostgreSQL connection that rested this long is checked before use: the server or a
+# proxy may have closed it meanwhile (a restart, an idle timeout), and the user would hear "try
+# again" for nothing. One in use more recently is not checked: that is a round trip per unit of
+# work, a seventh of a ballot press. If it died after all, that one unit fails ("try again") and
+# the connection is replaced.
+CHECK_AFTER_IDLE = 10.0  # seconds
+
+
+def _check_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections that rested ``CHECK_AFTER_IDLE`` seconds."""
+
+    @event.listens_for(engine, "checkout")
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        rested = time.monotonic() - record.info.get("returned_at", float("-inf"))
+        if rested < CHECK_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool replaces the connection and tries again
+            raise DisconnectionError(f"pooled connection is gone: {type(error).__name__}") from error
+
+    @event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
 
 
 def _ensure_sqlite_folder(url: str) -> None:
