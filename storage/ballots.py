@@ -55,6 +55,8 @@ _THEMES_WITH_SCORES = Prepared(
     .where(RoundTheme.round_id == bindparam("round_id"))
     .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
 )
+# The rare paths (an outsider's press, a member's first score) go through SQLAlchemy's own
+# execution; the new ballot's id comes back from it on both databases.
 _LANGUAGE = (
     select(Person.language, Trajectory.language)
     .outerjoin(Trajectory, Trajectory.id == Person.current_trajectory_id)
