@@ -47,9 +47,12 @@ class Prepared:
         """Every row of a SELECT."""
         compiled, cursor = self._execute(connection, params)
         assert compiled.row is not None, "rows() is for a SELECT"
-        if compiled.results is None:  # the first run: the driver's column types pick the conversions
-            compiled.results = self._conversions(connection.dialect, cursor.description)
-        found = cursor.fetchall()
+        try:
+            if compiled.results is None:  # the first run: the driver's column types pick the conversions
+                compiled.results = self._conversions(connection.dialect, cursor.description)
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
         if not compiled.results:
             return [compiled.row._make(raw) for raw in found]
         return [compiled.row._make(_converted(raw, compiled.results)) for raw in found]
@@ -61,7 +64,11 @@ class Prepared:
 
     def run(self, connection: Connection, **params: Any) -> int:
         """Run an UPDATE or INSERT; the number of rows it changed."""
-        return self._execute(connection, params)[1].rowcount
+        cursor = self._execute(connection, params)[1]
+        try:
+            return cursor.rowcount
+        finally:
+            cursor.close()
 
     def _execute(self, connection: Connection, params: dict[str, Any]) -> tuple[_Compiled, Any]:
         dialect = connection.dialect
@@ -75,6 +82,7 @@ class Prepared:
             cursor.execute(compiled.sql, arguments)
         except dialect.loaded_dbapi.Error as error:
             lost = dialect.is_disconnect(error, driver, cursor)
+            cursor.close()
             if lost:
                 connection.invalidate(error)
             raise DBAPIError.instance(
