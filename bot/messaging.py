@@ -189,8 +189,13 @@ async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyb
     try:
         await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
+        if not unchanged(error):
             raise
+
+
+def unchanged(error: BadRequest) -> bool:
+    """Telegram refused an edit because it would change nothing: the message already shows it."""
+    return "not modified" in str(error).lower()
 
 
 async def drop_buttons(query: CallbackQuery) -> None:

@@ -28,7 +28,7 @@ from bot.keyboards.voting import (
     pages,
     reason_keyboard,
 )
-from bot.messaging import send_html
+from bot.messaging import send_html, unchanged
 from bot.text_input import clean_text
 from bot.themes.catalogues import sdg_name
 from storage import ballots, prompts, voting
@@ -85,7 +85,7 @@ async def _redraw(update: Update, context: BotContext, view: BallotView) -> None
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
+        if not unchanged(error):
             raise
 
 

@@ -28,7 +28,7 @@ from bot.keyboards.dreams import (
     proposal_keyboard,
     publish_keyboard,
 )
-from bot.messaging import drop_buttons, edit_html, send_html, split_html
+from bot.messaging import drop_buttons, edit_html, send_html, split_html, unchanged
 from bot.text_input import clean_text
 from storage import dreams, prompts, trajectories
 from storage.models import utcnow
@@ -153,7 +153,7 @@ async def show_overview(
             )
             return
         except BadRequest as error:
-            if "not modified" in str(error).lower():
+            if unchanged(error):
                 return
     sent = await send_html(context.bot, chat_id, text, reply_markup=keyboard)
     await context.db.run(
@@ -226,11 +226,7 @@ async def proposal_pressed(update: Update, context: BotContext) -> None:
     view = await context.db.run(dreams.processing_view, trajectory_id, now())
     assert view is not None
     keyboard = proposal_keyboard(context.texts, lang, trajectory_id, view.proposals[0]) if view.proposals else None
-    try:
-        await edit_html(query, proposal_text(context, view, decided=True), reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_html(query, proposal_text(context, view, decided=True), reply_markup=keyboard)
     await _refresh_overview(context, trajectory, query.from_user.id, view)
 
 

@@ -311,9 +311,8 @@ async def _show_theme(
         try:
             await edit_html(query, text, reply_markup=keyboard)
             return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
+        except BadRequest:  # it can no longer be edited: send it anew
+            pass
     chat = update.effective_chat
     assert chat is not None
     await send_html(context.bot, chat.id, text, reply_markup=keyboard)
@@ -356,11 +355,7 @@ async def all_pressed(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     keyboard = template_keyboard(context.texts, view.language, view) if view.open else None
-    try:
-        await edit_html(query, template_text(context, view), reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_html(query, template_text(context, view), reply_markup=keyboard)
 
 
 async def done_pressed(update: Update, context: BotContext) -> None:

@@ -19,7 +19,7 @@ from bot.keyboards.themes import (
     sdg_keyboard,
     theme_keyboard,
 )
-from bot.messaging import edit_html, send_html
+from bot.messaging import edit_html, send_html, unchanged
 from bot.text_input import clean_text
 from bot.themes.catalogues import sdg_name
 from bot.themes.commands import CommandProblem, parse_theme_command
@@ -202,7 +202,7 @@ async def sdg_toggled(update: Update, context: BotContext) -> None:
     try:
         await query.edit_message_reply_markup(sdg_keyboard(context.texts, context.lang, trajectory.id, theme_id, linked))
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
+        if not unchanged(error):
             raise
 
 

@@ -21,7 +21,7 @@ from bot.dates import parse_moment
 from bot.delivery import deliver, report_undelivered
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
-from bot.messaging import drop_buttons, send_html
+from bot.messaging import drop_buttons, send_html, unchanged
 from bot.voting import Movement
 from bot.voting.chart import ChartLabels, render_chart
 from bot.voting.commands import parse_numbers, parse_setting
@@ -125,7 +125,7 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
         try:
             await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
         except BadRequest as error:
-            if "not modified" not in str(error).lower():
+            if not unchanged(error):
                 log.warning("progress message of round %s not updated: %s", round_id, error)
 
 

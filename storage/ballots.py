@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from bot.anonymity import pseudonym
-from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, ThemeSdg, Trajectory, VotingRound
+from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
 from storage.prepared import Prepared
-from storage.records import BallotTheme, BallotView, ScorePress
-from storage.voting import round_record
+from storage.records import BallotView, ScorePress
+from storage.voting import ROUND_THEMES, ballot_themes, round_record
 
 _DELIVERY = Prepared(
     select(
@@ -41,19 +41,11 @@ _DELIVERY = Prepared(
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
-# One row per theme and SDG (a theme has a few), with this ballot's id and score when there are.
+# The round's themes with this ballot's id and score, where there are.
 _THEMES_WITH_SCORES = Prepared(
-    select(
-        Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg,
-        Ballot.id.label("ballot_id"), Score.score, Score.reason,
-    )
-    .select_from(RoundTheme)
-    .join(Theme, Theme.id == RoundTheme.theme_id)
-    .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
+    ROUND_THEMES.add_columns(Ballot.id.label("ballot_id"), Score.score, Score.reason)
     .outerjoin(Ballot, and_(Ballot.round_id == RoundTheme.round_id, Ballot.pseudonym == bindparam("pseudonym")))
     .outerjoin(Score, and_(Score.ballot_id == Ballot.id, Score.theme_id == Theme.id))
-    .where(RoundTheme.round_id == bindparam("round_id"))
-    .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
 )
 # The rare paths (an outsider's press, a member's first score) go through SQLAlchemy's own
 # execution; the new ballot's id comes back from it on both databases.
@@ -80,23 +72,19 @@ _SET_PAGE = Prepared(
 
 
 class _Themes:
-    """The rows of ``_THEMES_WITH_SCORES`` folded into themes, scores and reasons."""
+    """The rows of ``_THEMES_WITH_SCORES``: the themes, and this ballot's scores and reasons."""
 
     def __init__(self, rows: list[Any]) -> None:
-        folded: dict[int, tuple[int, str, str | None, list[int]]] = {}
+        self.themes = ballot_themes(rows)
         self.scores: dict[int, int] = {}
         self.reasons: dict[int, str] = {}
         self.ballot_id: int | None = None
-        for theme_id, position, name, description, sdg, ballot_id, score, reason in rows:
-            sdgs = folded.setdefault(theme_id, (position, name, description, []))[3]
-            if sdg is not None:
-                sdgs.append(sdg)
-            self.ballot_id = ballot_id
-            if score is not None:
-                self.scores[theme_id] = score
-            if reason:
-                self.reasons[theme_id] = reason
-        self.themes = tuple(BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in folded.items())
+        for row in rows:
+            self.ballot_id = row.ballot_id
+            if row.score is not None:
+                self.scores[row.id] = row.score
+            if row.reason:
+                self.reasons[row.id] = row.reason
 
 
 def _view(found: Any, themes: _Themes, *, page: int | None = None) -> BallotView:

@@ -123,7 +123,6 @@ def recipient(session: Session, trajectory_id: int, telegram_id: int) -> DreamRe
     return next((r for r in recipients(session, trajectory_id) if r.telegram_id == telegram_id), None)
 
 
-
 def member_dreams(session: Session, trajectory_id: int, telegram_id: int, now: datetime) -> MemberDreams | None:
     """A member's own template, or None when they are not a joined member or nothing is collected."""
     person = people.joined_person(session, trajectory_id, telegram_id)

@@ -55,7 +55,6 @@ def _joined(session: Session, trajectory_id: int) -> list[Person]:
     )
 
 
-
 # --- the evaluation -------------------------------------------------------------------------------
 
 

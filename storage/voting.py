@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
+from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -35,7 +37,6 @@ from storage.models import (
 )
 from storage.records import (
     BallotTheme,
-    BallotView,
     CloseResult,
     ExportRows,
     MemberFeedback,
@@ -176,7 +177,7 @@ def names_of(session: Session, telegram_ids: list[int]) -> list[str]:
 
 
 def round_themes(session: Session, round_id: int) -> list[BallotTheme]:
-    return _themes_in(session, round_id)
+    return list(ballot_themes(session.execute(ROUND_THEMES, {"round_id": round_id})))
 
 
 def ensure_delivery(session: Session, trajectory_id: int, user: TelegramUser) -> tuple[int, int] | None:
@@ -233,7 +234,9 @@ def extend(session: Session, round_id: int, deadline: object | None) -> RoundRec
 
 # --- ballots (a member's own ballot and the score press: storage/ballots.py) ----------------
 
-_THEMES_IN = (
+# A round's themes with their SDGs: one row per theme and SDG (a theme has a few). storage/ballots.py
+# adds a ballot's scores to the same rows.
+ROUND_THEMES = (
     select(Theme.id, Theme.position, Theme.name, Theme.description, ThemeSdg.sdg)
     .join(RoundTheme, RoundTheme.theme_id == Theme.id)
     .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
@@ -249,14 +252,14 @@ _DELIVERY = (
 )
 
 
-def _themes_in(session: Session, round_id: int) -> list[BallotTheme]:
-    """The round's themes with their SDGs, in one query (a theme has few SDGs)."""
+def ballot_themes(rows: Iterable[Sequence[Any]]) -> tuple[BallotTheme, ...]:
+    """Rows that begin with ``ROUND_THEMES``' columns, folded into themes with their SDGs."""
     themes: dict[int, tuple[int, str, str | None, list[int]]] = {}
-    for theme_id, position, name, description, sdg in session.execute(_THEMES_IN, {"round_id": round_id}):
+    for theme_id, position, name, description, sdg, *_ in rows:
         sdgs = themes.setdefault(theme_id, (position, name, description, []))[3]
         if sdg is not None:
             sdgs.append(sdg)
-    return [BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in themes.items()]
+    return tuple(BallotTheme(i, p, n, d, tuple(s)) for i, (p, n, d, s) in themes.items())
 
 
 def _person_id(session: Session, telegram_id: int) -> int | None:
