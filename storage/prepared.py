@@ -10,8 +10,9 @@ its unit of work being the same statements in the same transaction (docs/perform
 Used inside a unit of work (``Database.run_short``), so in its transaction. For SELECT, UPDATE
 and INSERT without RETURNING, and without column defaults computed in Python (give those a
 value); a row comes back as a named tuple of the selected columns' names.
-A driver error is raised as SQLAlchemy's (``OperationalError`` and the rest), and a lost
-connection is invalidated, as SQLAlchemy's own execution would.
+A driver error is raised as SQLAlchemy's (``OperationalError`` and the rest), a lost connection
+is invalidated, and the engine's ``before_cursor_execute``/``after_cursor_execute`` listeners are
+called, as SQLAlchemy's own execution would.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ class Prepared:
         arguments = tuple(values[name] for name in compiled.order) if compiled.order is not None else values
         driver = connection.connection.driver_connection
         cursor = driver.cursor()
+        # SQLAlchemy's statement events still see it (statement counts, tracing), when anyone listens.
+        dispatch = connection.dispatch
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(connection, cursor, compiled.sql, arguments, None, False)
         try:
             cursor.execute(compiled.sql, arguments)
         except dialect.loaded_dbapi.Error as error:
@@ -88,6 +93,8 @@ class Prepared:
             raise DBAPIError.instance(
                 compiled.sql, arguments, error, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
             ) from error
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(connection, cursor, compiled.sql, arguments, None, False)
         return compiled, cursor
 
     def _compile(self, dialect: Dialect) -> _Compiled:
