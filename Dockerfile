@@ -14,6 +14,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY conversations ./conversations
 COPY storage ./storage
+COPY method ./method
 RUN pip install --no-cache-dir .
 
 USER kopgroep

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.portability.archive import build_zip, read_zip
+from method.portability.archive import build_zip, read_zip
 from storage import archive, people, trajectories
 from storage.db import Database
 from storage.migrate import upgrade

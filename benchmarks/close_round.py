@@ -19,7 +19,7 @@ import time
 
 from benchmarks.world import ballot_of, database, median, ms, populate, round_of, start_app
 from bot.context import BotContext
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from conversations.voting import results_chart
 from storage import ballots, voting
 

@@ -18,8 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.world import bot_process, populate, process_memory_mb
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.waiting import wait_for_sync
+from fake_telegram.core import FakeTelegram
+from fake_telegram.waiting import wait_for_sync
 from storage import voting
 from storage.db import Database
 from storage.migrate import upgrade

@@ -1,7 +1,7 @@
 """A recording request object: what PTB pays to call Telegram, without a server's work.
 
 ``RecordingRequest`` wraps the request of an application that is set up on the fake Bot API
-(bot/fake_telegram): while ``recording`` is off it passes every call to the fake; once on, it
+(devtools/fake_telegram): while ``recording`` is off it passes every call to the fake; once on, it
 encodes each call as an HTTP request would (PTB's ``json_parameters``), records it, and answers
 the way Telegram does for the calls a ballot press makes (answerCallbackQuery: true;
 editMessageText: the edited message). The fake validates every call against the Bot API and

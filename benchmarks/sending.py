@@ -25,8 +25,8 @@ import time
 from telegram import Update
 
 from benchmarks.world import database, populate, start_app
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.faults import LIMITED_METHODS
+from fake_telegram.core import FakeTelegram
+from fake_telegram.faults import LIMITED_METHODS
 
 MEMBERS = 15
 LIMIT = 30.0

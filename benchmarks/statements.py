@@ -14,7 +14,7 @@ import argparse
 import asyncio
 
 from benchmarks.world import StatementCounter, ballot_of, database, populate, round_of, start_app
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage import ballots, voting
 from tests.harness import Harness
 

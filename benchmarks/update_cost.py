@@ -27,8 +27,8 @@ from telegram.request import BaseRequest
 
 from benchmarks.recording import RecordingRequest
 from benchmarks.world import ballot_of, database, median, ms, percentile, populate, round_of, start_app, take_update
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.request import FakeTelegramRequest
+from fake_telegram.core import FakeTelegram
+from fake_telegram.request import FakeTelegramRequest
 from tests.harness import Harness
 
 BLOCK = 50

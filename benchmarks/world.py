@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, event, insert, select, text, update
 from telegram import Update
 from telegram.request import BaseRequest
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Membership, Person, Theme, Trajectory, utcnow
@@ -64,7 +64,7 @@ async def start_app(
     """The real application (bot/app.py) on the in-process fake, as the tests drive it
     (``request``: the bot's request object, the fake's by default)."""
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
     from tests.harness import make_settings
 
     app = build_application(
@@ -261,8 +261,8 @@ def bot_process(core: FakeTelegram, database_url: str) -> Iterator[tuple[Any, fl
     yields it and the seconds it took from starting to ready (its first getUpdates)."""
     import time
 
-    from bot.fake_telegram.server import FakeTelegramServer
-    from bot.fake_telegram.waiting import wait_for_sync
+    from fake_telegram.server import FakeTelegramServer
+    from fake_telegram.waiting import wait_for_sync
     from tests.e2e.test_bot_process import start_bot, stop_bot
 
     server = FakeTelegramServer(core)

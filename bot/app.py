@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.anonymity import ballot_key
+from bot.ballot_key import ballot_key
 from bot.config import Settings
 from bot.context import BotContext, Services
 from bot.errors import on_error

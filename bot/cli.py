@@ -21,9 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from bot.demo import run_demo
-
-            return run_demo(language=args.language)
+            return demo_command(args.language)
         settings = load_settings(require_token=args.command == "run")
     except ConfigError as error:
         print(f"kopgroep: {error}", file=sys.stderr)
@@ -42,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         print("database is up to date")
         return 0
-    from bot.anonymity import KeyMismatch, ballot_key, check_shared_key
+    from bot.ballot_key import KeyMismatch, ballot_key, check_shared_key
 
     try:
         check_shared_key(settings.database_url, ballot_key(settings))
@@ -52,6 +50,24 @@ def main(argv: list[str] | None = None) -> int:
     run(settings)
     del lock  # held until the bot stops
     return 0
+
+
+DEMO_MISSING = (
+    "kopgroep: the demo runs against a fake Telegram from the development tools, which are not installed; "
+    "in a clone of the repository: .venv/bin/pip install -e ./devtools"
+)
+
+
+def demo_command(language: str) -> int:
+    """The scripted demo, from the development tools (the fake Telegram does not ship with the bot)."""
+    try:
+        from kopgroep_demo import run_demo
+    except ModuleNotFoundError as error:
+        if error.name not in ("kopgroep_demo", "fake_telegram"):
+            raise
+        print(DEMO_MISSING, file=sys.stderr)
+        return 2
+    return run_demo(language=language)
 
 
 def run(settings: Settings) -> None:

@@ -42,7 +42,7 @@ class Settings:
     webhook_secret: str | None = None
     log_level: str = "INFO"
     data_dir: Path = field(default_factory=lambda: Path("data"))
-    # Key for ballot pseudonyms; when unset, a random key kept in the data folder (bot/anonymity.py).
+    # Key for ballot pseudonyms; when unset, a random key kept in the data folder (method/anonymity.py).
     ballot_secret: str | None = None
     # Seconds between two looks at the reminder table (storage/reminders.py), and how many
     # reminders one look takes at most.

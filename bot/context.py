@@ -24,7 +24,7 @@ class Services:
     settings: Settings
     db: Database
     texts: Texts
-    ballot_key: bytes  # for ballot pseudonyms (bot/anonymity.py)
+    ballot_key: bytes  # for ballot pseudonyms (method/anonymity.py)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

@@ -29,8 +29,8 @@ from bot.keyboards.voting import (
     reason_keyboard,
 )
 from bot.messaging import send_html, unchanged
-from bot.text_input import clean_text
-from bot.themes.catalogues import sdg_name
+from method.text_input import clean_text
+from method.themes.catalogues import sdg_name
 from storage import ballots, prompts, voting
 from storage.records import BallotView
 

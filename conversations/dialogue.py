@@ -13,7 +13,7 @@ from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.dialogue import (
+from method.dialogue import (
     MAX_ANSWER,
     MAX_QUESTION,
     MAX_QUESTIONS,

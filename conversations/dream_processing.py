@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.dreams.commands import parse_edit
+from method.dreams.commands import parse_edit
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.dreams import (
@@ -29,7 +29,7 @@ from bot.keyboards.dreams import (
     publish_keyboard,
 )
 from bot.messaging import drop_buttons, edit_html, send_html, split_html, unchanged
-from bot.text_input import clean_text
+from method.text_input import clean_text
 from storage import dreams, prompts, trajectories
 from storage.models import utcnow
 from storage.records import DreamImageRecord, ProcessingView, TrajectoryRecord
@@ -46,10 +46,10 @@ def now():  # noqa: ANN201 - replaced in tests
 def find_duplicates(images: list[DreamImageRecord], language: str) -> list[tuple[int, int, float]]:
     """Likely duplicates among the active dream images, as pairs (kept, merged into it, score).
 
-    bot/dreams/duplicates.py proposes groups, also across themes; a group of three or more
+    method/dreams/duplicates.py proposes groups, also across themes; a group of three or more
     becomes one pair per other member with the oldest, which the moderator answers one by one.
     """
-    from bot.dreams.duplicates import DreamItem, propose_duplicates
+    from method.dreams.duplicates import DreamItem, propose_duplicates
 
     items = [DreamItem(image.id, image.theme_id, image.shown) for image in images if image.active]
     pairs = []

@@ -24,8 +24,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.context import BotContext, Services
-from bot.dates import parse_moment
-from bot.dreams.commands import parse_hours
+from method.dates import parse_moment
+from method.dreams.commands import parse_hours
 from bot.guards import moderator_only
 from bot.keyboards.dreams import reminder_keyboard
 from bot.messaging import send_html
@@ -125,9 +125,9 @@ async def announce_session(
 def calendar_invitation(
     services: Services, trajectory: TrajectoryRecord, session: NextSession, bot_username: str
 ) -> bytes:
-    """The .ics for the next session (bot/dreams/calendar.py): the same UID each time, a higher
+    """The .ics for the next session (bot/documents/calendar.py): the same UID each time, a higher
     sequence when it moves, so calendars update the appointment instead of adding one."""
-    from bot.dreams.calendar import session_invite
+    from bot.documents.calendar import session_invite
 
     lang = trajectory.language
     title = services.texts.label(lang, "dreams.calendar_title")

@@ -40,7 +40,7 @@ from bot.keyboards.dreams import (
 )
 from bot.messaging import drop_buttons, edit_html, send_html
 from bot.render import date_formatters
-from bot.text_input import clean_text
+from method.text_input import clean_text
 from storage import dreams, prompts, reminders, trajectories
 from storage.models import utcnow
 from storage.records import DreamTheme, MemberDreams, TrajectoryRecord
@@ -249,8 +249,8 @@ async def document_command(update: Update, context: BotContext) -> None:
 
 
 async def send_document(context: BotContext, trajectory_id: int, telegram_id: int) -> None:
-    """The template as a Word document (bot/dreams/template_docx.py); theme ids are its keys."""
-    from bot.dreams.template_docx import TemplateTheme, build_template
+    """The template as a Word document (bot/documents/dream_template.py); theme ids are its keys."""
+    from bot.documents.dream_template import TemplateTheme, build_template
 
     view = await context.db.run(dreams.member_dreams, trajectory_id, telegram_id, now())
     if view is None:
@@ -608,7 +608,7 @@ async def document_reply(update: Update, context: BotContext) -> bool:
         return await reply(view, "not_docx")
     if (document.file_size or 0) > MAX_DOCUMENT:
         return await reply(view, "too_big")
-    from bot.dreams.template_docx import TemplateTheme, read_filled
+    from bot.documents.dream_template import TemplateTheme, read_filled
 
     file = await document.get_file()
     data = bytes(await file.download_as_bytearray())

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
+from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.evaluation import (
@@ -30,7 +30,7 @@ from bot.keyboards.evaluation import (
     status_keyboard,
 )
 from bot.messaging import drop_buttons, send_html
-from bot.text_input import clean_text
+from method.text_input import clean_text
 from storage import evaluation, prompts, reminders, trajectories
 from storage.models import utcnow
 from storage.records import EvaluationStep, TrajectoryRecord

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import BotContext
-from bot.dialogue import (
+from method.dialogue import (
     MAX_EXPLANATION,
     MAX_TERM,
     MAX_TERMS,

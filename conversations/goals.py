@@ -19,8 +19,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.goals import smart
-from bot.goals.parts import first_open, letter_of, next_part, parts_of
+from method.goals import smart
+from method.goals.parts import first_open, letter_of, next_part, parts_of
 from bot.guards import registered_group
 from bot.keyboards.goals import (
     CONTINUE_PATTERN,
@@ -36,7 +36,7 @@ from bot.keyboards.goals import (
     write_keyboard,
 )
 from bot.messaging import drop_buttons, edit_html, send_html
-from bot.text_input import clean_text
+from method.text_input import clean_text
 from storage import goals, prompts, trajectories
 from storage.models import utcnow
 from storage.records import GoalOverview, GoalRecord

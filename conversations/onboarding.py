@@ -10,7 +10,7 @@ from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
 from bot.messaging import send_html
-from bot.text_input import clean_text
+from method.text_input import clean_text
 from conversations.fallbacks import moderator_answer
 from conversations.help import show_help
 from storage import people, prompts, trajectories

@@ -1,6 +1,6 @@
 """Nothing locked in: /export sends the moderator the group's archive, /herstel reads one back.
 
-/export (moderator, group): one ZIP (bot/portability/archive.py) privately to the moderator.
+/export (moderator, group): one ZIP (method/portability/archive.py) privately to the moderator.
 /herstel (moderator, group): only in a group where nothing happened yet; the ZIP comes as a
 reply to the bot's question (a ``restore`` prompt), or straight away with /herstel as caption.
 The file is checked completely before anything is written, and written in one transaction: a
@@ -22,7 +22,7 @@ from bot.context import BotContext
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.messaging import send_html
-from bot.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
+from method.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
 from conversations.fallbacks import moderator_answer
 from conversations.onboarding import ORGANISATION_PROMPT
 from storage import archive, prompts, trajectories

@@ -2,7 +2,7 @@
 
 /rapport asks the moderator, with two buttons, whether members' names go in; the report is then
 built from the database (storage/report.py, one unit of work) into a Word document, an HTML page
-and a Markdown file (bot/report/), sent privately to the moderator who pressed; the group gets a
+and a Markdown file (bot/documents/report/), sent privately to the moderator who pressed; the group gets a
 short note.
 
 /beslissing records the council's answer. In one line: ``/beslissing goedgekeurd 12 december 2026
@@ -26,8 +26,8 @@ from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
 from bot.messaging import drop_buttons, send_html
-from bot.report.decision import DecisionInput, parse_date_and_remarks, parse_decision
-from bot.report.files import build_report
+from method.decisions import DecisionInput, parse_date_and_remarks, parse_decision
+from bot.documents.report.files import build_report
 from conversations.fallbacks import moderator_answer
 from storage import decisions, dreams, prompts, report, trajectories
 from storage.models import utcnow

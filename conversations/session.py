@@ -7,11 +7,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
-from bot.dates import parse_moment
+from method.dates import parse_moment
 from bot.guards import moderator_only
 from bot.messaging import send_html
-from bot.progress import progress
-from bot.text_input import clean_text
+from method.progress import progress
+from method.text_input import clean_text
 from storage import synthesis
 from storage.models import utcnow
 

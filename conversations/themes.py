@@ -20,10 +20,10 @@ from bot.keyboards.themes import (
     theme_keyboard,
 )
 from bot.messaging import edit_html, send_html, unchanged
-from bot.text_input import clean_text
-from bot.themes.catalogues import sdg_name
-from bot.themes.commands import CommandProblem, parse_theme_command
-from bot.themes.scan_import import MAX_FILE_BYTES, ScanError, parse_scan
+from method.text_input import clean_text
+from method.themes.catalogues import sdg_name
+from method.themes.commands import CommandProblem, parse_theme_command
+from method.themes.scan_import import MAX_FILE_BYTES, ScanError, parse_scan
 from conversations.fallbacks import moderator_answer
 from conversations.group_choice import current_trajectory
 from storage import prompts, themes

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
-from bot.portability.archive import ArchiveError, ColumnSpec, Tables, TableSpec, to_json_value
+from method.portability.archive import ArchiveError, ColumnSpec, Tables, TableSpec, to_json_value
 from storage.models import (
     Ballot,
     BallotDelivery,
@@ -309,7 +309,7 @@ def _person_ids(session: Session, rows: list[dict[str, object]]) -> dict[object,
 
 
 def restore(session: Session, trajectory_id: int, tables: Tables) -> dict[str, int]:
-    """Insert a checked archive (``bot.portability.archive.read_zip``) into a fresh trajectory.
+    """Insert a checked archive (``method.portability.archive.read_zip``) into a fresh trajectory.
 
     Everything runs in the caller's transaction: any failure leaves the group as it was.
     Returns the row counts per table. Raises ArchiveError("not_empty") for a group with data.

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from bot.anonymity import pseudonym
+from method.anonymity import pseudonym
 from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
 from storage.prepared import Prepared
 from storage.records import BallotView, ScorePress

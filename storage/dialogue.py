@@ -1,6 +1,6 @@
 """The open dialogue: the group's reflective questions, dialogue runs and the answers to them.
 
-A group's questions are copied from the method's (``bot/data/questions.yaml``) in the group's
+A group's questions are copied from the method's (``method/data/questions.yaml``) in the group's
 language the first time they are needed; from then on they are the group's own. Numbers are
 the places in the list (1, 2, 3, ... without gaps). A question that was never changed is shown
 in the group's current language, so switching languages with /taal carries them along.
@@ -17,8 +17,8 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.dialogue.commands import MAX_QUESTIONS
-from bot.themes.catalogues import load_questions
+from method.dialogue.commands import MAX_QUESTIONS
+from method.themes.catalogues import load_questions
 from storage.convert import person_record, trajectory_record
 from storage.models import Contribution, Dialogue, Membership, Person, Question, Trajectory, utcnow
 from storage.people import JOINED, LEFT, MODERATOR

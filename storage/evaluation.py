@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.evaluation.digest import digest_order, weak_anonymity
-from bot.evaluation.questions import QUESTIONS, next_question, parse_handled, store_handled
+from method.evaluation.digest import digest_order, weak_anonymity
+from method.evaluation.questions import QUESTIONS, next_question, parse_handled, store_handled
 from storage import people
 from storage.convert import trajectory_record
 from storage.models import Evaluation, EvaluationAnswer, EvaluationDelivery, Membership, Person, Trajectory

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.dialogue.commands import MAX_TERMS
+from method.dialogue.commands import MAX_TERMS
 from storage.models import GlossaryTerm
 from storage.records import GlossaryTermRecord
 

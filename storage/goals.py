@@ -2,7 +2,7 @@
 
 Every change is checked here against the database, whatever a button said: the theme is chosen in
 its trajectory, the person is a joined member (or a moderator) of it, a draft is the person's own,
-and only a moderator decides. The SMART check itself is pure (bot/goals/smart.py); it is passed in
+and only a moderator decides. The SMART check itself is pure (method/goals/smart.py); it is passed in
 so the flags are stored in the same transaction as the part they judge.
 """
 

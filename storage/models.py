@@ -76,7 +76,7 @@ class Trajectory(Base):
     join_token: Mapped[str] = mapped_column(String(64), unique=True)
     phase: Mapped[str] = mapped_column(String(32), default="setup")
     active: Mapped[bool] = mapped_column(default=True)
-    # Voting settings, published before each round (bot/voting/consensus.py has the rules).
+    # Voting settings, published before each round (method/voting/consensus.py has the rules).
     sought: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     rule_key: Mapped[str] = mapped_column(String(16), default="default", server_default="default")
     quorum_pct: Mapped[int] = mapped_column(Integer, default=67, server_default="67")

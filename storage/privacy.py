@@ -24,9 +24,9 @@ from datetime import datetime
 from sqlalchemy import Column, String, Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.anonymity import pseudonym
-from bot.portability.archive import to_json_value
-from bot.portability.retention import months_before
+from method.anonymity import pseudonym
+from method.portability.archive import to_json_value
+from method.portability.retention import months_before
 from storage.models import (
     Ballot,
     BallotDelivery,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.progress import Facts
+from method.progress import Facts
 
 
 @dataclass(frozen=True)
@@ -204,10 +204,10 @@ class CloseResult:
     round: RoundRecord | None
     submitted: int = 0
     needed: int = 0
-    tally: object | None = None  # bot.voting.RoundTally
+    tally: object | None = None  # method.voting.RoundTally
     w: float | None = None
-    change: object | None = None  # bot.voting.RoundChange
-    outcome: object | None = None  # bot.voting.ConsensusOutcome
+    change: object | None = None  # method.voting.RoundChange
+    outcome: object | None = None  # method.voting.ConsensusOutcome
     names: dict[int, str] | None = None
     reasons: dict[int, list[str]] | None = None
 
@@ -402,7 +402,7 @@ class DreamTheme:
     id: int
     position: int
     name: str
-    source_code: str | None  # an example theme's code (bot/data/examples.yaml): its own example
+    source_code: str | None  # an example theme's code (method/data/examples.yaml): its own example
 
 
 @dataclass(frozen=True)
@@ -608,7 +608,7 @@ class ReportRound:
     quorum_needed: int
     forced: bool
     w: float | None
-    tally: object  # bot.voting.RoundTally, in rank order
+    tally: object  # method.voting.RoundTally, in rank order
     names: dict[int, str]  # theme id -> name
     positions: dict[int, int]  # theme id -> number
     reached: bool
@@ -796,7 +796,7 @@ class EvaluationProgress:
 @dataclass(frozen=True)
 class EvaluationDigestQuestion:
     key: str  # continuity | view | maturity
-    answers: tuple[str, ...]  # in digest order (bot/evaluation/digest.py), never arrival order
+    answers: tuple[str, ...]  # in digest order (method/evaluation/digest.py), never arrival order
     weak: bool  # 1 or 2 answers: the author may be recognisable
 
 

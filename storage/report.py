@@ -1,6 +1,6 @@
 """The report for the council (step 7): everything it shows, read in ONE unit of work.
 
-``report_data`` returns a plain :class:`ReportData` tree; ``bot/report/`` turns it into a Word
+``report_data`` returns a plain :class:`ReportData` tree; ``bot/documents/report/`` turns it into a Word
 document, an HTML page and a Markdown file. Nothing here reads the clock: the report's date is passed in, so
 the same database gives the same report (also after an export and a restore).
 """

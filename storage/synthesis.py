@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.progress import Facts
+from method.progress import Facts
 from storage import decisions
 from storage.models import (
     CouncilDecision,

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.themes.catalogues import load_catalogue
-from bot.themes.scan_import import ScanTheme
+from method.themes.catalogues import load_catalogue
+from method.themes.scan_import import ScanTheme
 from storage.models import GoodPractice, Theme, ThemeSdg, Trajectory, VotingRound
 from storage.records import ThemeDetail, ThemeRecord
 

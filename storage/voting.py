@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.anonymity import pseudonym
-from bot.voting import RULES, RoundTally, compare_rounds, tally_round
-from bot.voting.concordance import concordance
-from bot.voting.consensus import ConsensusOutcome, Reason, evaluate, evaluate_tiebreak
-from bot.voting.tally import ThemeTally
+from method.anonymity import pseudonym
+from method.voting import RULES, RoundTally, compare_rounds, tally_round
+from method.voting.concordance import concordance
+from method.voting.consensus import ConsensusOutcome, Reason, evaluate, evaluate_tiebreak
+from method.voting.tally import ThemeTally
 from storage.models import (
     Ballot,
     BallotDelivery,

@@ -92,7 +92,7 @@ def table_names(url: str) -> set[str]:
 
 @pytest.fixture
 def core():
-    from bot.fake_telegram.core import FakeTelegram
+    from fake_telegram.core import FakeTelegram
 
     return FakeTelegram()
 
@@ -108,7 +108,7 @@ def rate_limited() -> bool:
 async def harness(core, db: Database, rate_limited: bool):
     """The application on the in-process fake Telegram, on SQLite and on PostgreSQL."""
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
     from tests.harness import Harness, make_settings
 
     settings = make_settings(core, db.url)

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings, load_settings
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage.db import Database
 
 

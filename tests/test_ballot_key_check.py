@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.anonymity import KeyMismatch, check_shared_key
+from bot.ballot_key import KeyMismatch, check_shared_key
 from bot.cli import main
 
 

@@ -6,8 +6,8 @@ import asyncio
 
 from telegram.ext import ExtBot
 
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.request import FakeTelegramRequest
+from fake_telegram.core import FakeTelegram
+from fake_telegram.request import FakeTelegramRequest
 from bot.rate_limit import TelegramRateLimiter, Window
 
 

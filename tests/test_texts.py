@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import LANGUAGES
-from bot.fake_telegram.html_check import parse_html
+from fake_telegram.html_check import parse_html
 from bot.render import TEMPLATES, Texts
 from tests.texts import all_samples
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.evaluation.questions import QUESTIONS
+from method.evaluation.questions import QUESTIONS
 from bot.keyboards.common import join_keyboard
 from bot.render import Texts
 

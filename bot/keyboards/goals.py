@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
-from bot.goals.parts import LETTERS
+from method.goals.parts import LETTERS
 from bot.render import Texts
 from storage.records import GoalRecord
 

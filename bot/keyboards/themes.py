@@ -7,7 +7,7 @@ from collections.abc import Collection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
-from bot.themes.catalogues import CATALOGUES
+from method.themes.catalogues import CATALOGUES
 
 CATALOGUE_PATTERN = r"^cat:(\d+):(sdg|iso26000|examples)$"
 THEME_PATTERN = r"^thm:(\d+):(\d+):(sdg|del|yes|no|done)$"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from conversations import dream_processing, dream_reminders, dreams
 from storage import trajectories
 from tests.conversations.voting_helpers import voting_group

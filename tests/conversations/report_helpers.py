@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import docx
 from sqlalchemy import select
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage.models import DreamCollection, DreamImage, Evaluation, EvaluationAnswer, EvaluationDelivery, Goal, Person
 
 PUBLISHED = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage import dialogue, trajectories
 from storage.models import Person
 from tests.harness import Harness

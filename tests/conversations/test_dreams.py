@@ -291,7 +291,7 @@ async def test_reminders_only_to_who_is_not_done_at_the_right_moments_across_a_r
 
     # Restart: a new application on the same database; its tick job is rebuilt, no state carried.
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
 
     restarted = build_application(app.bot_data["services"].settings, db=harness.db, request=FakeTelegramRequest(core))
     await restarted.initialize()

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.evaluation.questions import QUESTIONS
+from method.evaluation.questions import QUESTIONS
 from storage import evaluation, synthesis
 from storage.db import Database
 from storage.models import Evaluation, EvaluationAnswer, EvaluationDelivery, Membership, Person, Trajectory
@@ -252,7 +252,7 @@ async def test_forged_and_stale_buttons_change_nothing(harness: Harness) -> None
 
 async def test_a_restart_in_the_middle_continues_at_the_next_question(harness: Harness, core: Any) -> None:
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
 
     group, people, _ = await voting_group(harness, members=2, themes=1)
     anne, bart = people

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage import goals as goal_store
 from storage import synthesis
 from storage.models import Goal, Prompt, Theme
@@ -365,7 +365,7 @@ async def test_a_member_in_two_groups(harness: Harness) -> None:
 async def test_a_restart_at_the_letter_m_loses_nothing(harness: Harness) -> None:
     """A new application on the same database takes the next answer where the member was."""
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
     from tests.harness import Harness as NewHarness
 
     core = harness.core

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage import people, trajectories
 from tests.harness import Harness
 

@@ -190,7 +190,7 @@ async def test_deadline_closes_the_round_and_survives_a_restart(harness: Harness
 
     # Restart: a new application on the same database rebuilds the job from the table.
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
 
     restarted = build_application(harness.app.bot_data["services"].settings, db=harness.db,
                                   request=FakeTelegramRequest(harness.core))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fake_telegram.core import FakeTelegram
+from fake_telegram.core import FakeTelegram
 from storage import trajectories
 from storage.models import Theme, ThemeSdg
 from tests.harness import Harness

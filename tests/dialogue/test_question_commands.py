@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import (
+from method.dialogue import (
     MAX_ANSWER,
     MAX_QUESTION,
     MAX_TERM,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.dreams.calendar import session_invite
+from bot.documents.calendar import session_invite
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 STAMP = datetime(2025, 5, 20, 8, 30, 15, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dreams.commands import MAX_HOURS, MAX_MOMENTS, Edit, parse_edit, parse_hours
+from method.dreams.commands import MAX_HOURS, MAX_MOMENTS, Edit, parse_edit, parse_hours
 
 
 @pytest.mark.parametrize(

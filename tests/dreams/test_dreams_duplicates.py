@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from bot.dreams.duplicates import (
+from method.dreams.duplicates import (
     DEFAULT_THRESHOLD,
     DreamItem,
     DuplicateProposal,

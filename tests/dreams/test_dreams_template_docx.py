@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dreams.template_docx import (
+from bot.documents.dream_template import (
     EMPTY,
     EMPTY_ROWS,
     MAX_BYTES,

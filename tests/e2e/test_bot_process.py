@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.server import FakeTelegramServer
-from bot.fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
+from fake_telegram.core import FakeTelegram
+from fake_telegram.server import FakeTelegramServer
+from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-secret_token"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from bot.evaluation.digest import digest_order, weak_anonymity
-from bot.evaluation.questions import (
+from method.evaluation.digest import digest_order, weak_anonymity
+from method.evaluation.questions import (
     QUESTIONS,
     command_action,
     next_question,

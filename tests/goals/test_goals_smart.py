@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.goals import parts as goal_parts
-from bot.goals.smart import FLAGS, check, check_sentence, has_date, has_quantity, letter_flags
+from method.goals import parts as goal_parts
+from method.goals.smart import FLAGS, check, check_sentence, has_date, has_quantity, letter_flags
 
 ALL = ["vague_verb", "no_number", "no_owner", "no_date"]
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import build_application
-from bot.fake_telegram.core import FakeTelegram
-from bot.fake_telegram.server import FakeTelegramServer
+from fake_telegram.core import FakeTelegram
+from fake_telegram.server import FakeTelegramServer
 from storage.db import Database
 from tests.harness import Harness, make_settings
 

@@ -61,7 +61,7 @@ async def restart(harness: Harness) -> None:
     was committed to the tables carries over.
     """
     from bot.app import build_application
-    from bot.fake_telegram.request import FakeTelegramRequest
+    from fake_telegram.request import FakeTelegramRequest
     from storage.db import Database
 
     settings = harness.app.bot_data["services"].settings

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.report.decision import DecisionInput, DecisionProblem, parse_date_and_remarks, parse_decision
+from method.decisions import DecisionInput, DecisionProblem, parse_date_and_remarks, parse_decision
 
 TODAY = date(2026, 11, 27)  # a Friday
 

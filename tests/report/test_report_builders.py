@@ -12,10 +12,10 @@ import docx
 import pytest
 
 from bot.render import Texts
-from bot.report import build_docx, build_html, build_markdown
-from bot.report.charts import round_charts
-from bot.report.files import build_report, slug
-from bot.voting import tally_round
+from bot.documents.report import build_docx, build_html, build_markdown
+from bot.documents.report.charts import round_charts
+from bot.documents.report.files import build_report, slug
+from method.voting import tally_round
 from storage.records import (
     DecisionRecord,
     DialogueDigest,

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.anonymity import pseudonym
+from method.anonymity import pseudonym
 from storage import people, trajectories
 from storage.archive import EXPORTED, MESSAGE_IDS, TRAJECTORY_FIELDS, remap_outcome, schema
 from storage.models import (

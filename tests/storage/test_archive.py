@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.anonymity import pseudonym
-from bot.portability.archive import ArchiveError, build_zip, read_zip
+from method.anonymity import pseudonym
+from method.portability.archive import ArchiveError, build_zip, read_zip
 from storage import voting
 from storage.archive import EXPORTED, LEFT_OUT, export_trajectory, restore, schema
 from storage.db import Database

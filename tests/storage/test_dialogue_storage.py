@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import event
 
-from bot.dialogue import term_key
-from bot.themes.catalogues import load_questions
+from method.dialogue import term_key
+from method.themes.catalogues import load_questions
 from storage import dialogue, glossary, people, trajectories
 from storage.db import Database
 from storage.records import (

@@ -109,7 +109,7 @@ def test_forget_keeps_figures_and_leaves_no_trace_of_the_person(db: Database) ->
     data = db.run_sync(privacy.my_data, BART.telegram_id, KEY)
     assert set(data) == {"person", "ballot", "groups"} and data["ballot"] == []
     # No pseudonym of the round belongs to the tombstone's id any more.
-    from bot.anonymity import pseudonym
+    from method.anonymity import pseudonym
 
     round_id = db.run_sync(voting.round_by_number, tid, 1).id
     names = db.run_sync(lambda s: s.scalars(select(Ballot.pseudonym).where(Ballot.round_id == round_id)).all())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.portability.archive import ArchiveError
+from method.portability.archive import ArchiveError
 
 CODES = (
     "not_zip",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dialogue import Explanation
+from method.dialogue import Explanation
 from storage.records import (
     DialogueDigest,
     DialogueRecord,

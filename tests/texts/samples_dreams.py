@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.dreams.commands import Edit
+from method.dreams.commands import Edit
 from storage.records import (
     DreamCollectionRecord,
     DreamImageRecord,

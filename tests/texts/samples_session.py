@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.progress import Facts, progress
+from method.progress import Facts, progress
 from storage.records import DecisionRecord, MeetingRecord, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(1, -100, "Kopgroep", "Gemeente Zottegem", "nl", "Europe/Brussels", "tok", "setup", True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.voting import compare_rounds, evaluate, tally_round
-from bot.voting.consensus import DEFAULT_RULE
+from method.voting import compare_rounds, evaluate, tally_round
+from method.voting.consensus import DEFAULT_RULE
 from storage.records import BallotTheme, BallotView, ParkedTheme, RoundRecord, VotingSettings
 
 DEADLINE = datetime(2026, 12, 10, 16, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ from importlib import resources
 
 import pytest
 
-from bot.themes import catalogues
-from bot.themes.catalogues import (
+from method.themes import catalogues
+from method.themes.catalogues import (
     CATALOGUES,
     LANGUAGES,
     CatalogueError,
@@ -92,7 +92,7 @@ def test_catalogue_keys() -> None:
 
 @pytest.mark.parametrize("name", ["sdg", "iso26000", "examples", "questions", "glossary"])
 def test_data_files_are_package_resources(name: str) -> None:
-    assert (resources.files("bot") / "data" / f"{name}.yaml").is_file()
+    assert (resources.files("method") / "data" / f"{name}.yaml").is_file()
 
 
 def test_sdg_catalogue_has_the_17_goals_in_order() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.themes.commands import CommandProblem, ThemeCommand, parse_theme_command
+from method.themes.commands import CommandProblem, ThemeCommand, parse_theme_command
 
 
 @pytest.mark.parametrize(

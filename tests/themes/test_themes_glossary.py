@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import pytest
 
-from bot.themes.catalogues import CatalogueError, Glossary, GlossaryEntry, fold, load_glossary
+from method.themes.catalogues import CatalogueError, Glossary, GlossaryEntry, fold, load_glossary
 
 REQUIRED = {
     "mvo",

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from bot.themes import scan_import
-from bot.themes.scan_import import (
+from method.themes import scan_import
+from method.themes.scan_import import (
     ERROR_CODES,
     MAX_ERRORS,
     MAX_FILE_BYTES,

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.themes.scan_import import (
+from method.themes.scan_import import (
     ERROR_CODES,
     MAX_ERRORS,
     MAX_NAME,

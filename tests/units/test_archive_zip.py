@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.portability import archive
-from bot.portability.archive import ArchiveError, ColumnSpec, TableSpec, build_zip, read_zip
+from method.portability import archive
+from method.portability.archive import ArchiveError, ColumnSpec, TableSpec, build_zip, read_zip
 
 SCHEMA = (
     TableSpec("trajectory", (ColumnSpec("id", "int", False), ColumnSpec("title", "str", False, max_length=20)), True),

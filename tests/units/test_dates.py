@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import parse_moment
+from method.dates import parse_moment
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # Thursday 26 November 2026, 10:00 in Brussels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.portability.retention import is_expired, months_before
+from method.portability.retention import is_expired, months_before
 
 
 def test_months_before_counts_calendar_months() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text_input import clean_text
+from method.text_input import clean_text
 
 
 def test_whitespace_and_controls() -> None:

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from bot.voting import tally_round
-from bot.voting.chart import COLOURS, MAX_LABEL, ChartLabels, render_chart, short_name
-from bot.voting.tally import RoundTally
+from method.voting import tally_round
+from bot.documents.chart import COLOURS, MAX_LABEL, ChartLabels, render_chart, short_name
+from method.voting.tally import RoundTally
 
 LABELS = ChartLabels("Stemronde 2", "1 (laag)", "2", "3 (hoogste prioriteit)", "aantal stemmen", "★ nog in het spel")
 ENGLISH = ChartLabels(
@@ -148,7 +148,7 @@ def test_renders_from_several_threads_at_once() -> None:
 
 
 def test_importing_the_module_does_not_import_matplotlib() -> None:
-    code = "import sys, bot.voting.chart; print('matplotlib' in sys.modules)"
+    code = "import sys, bot.documents.chart; print('matplotlib' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import rankdata, spearmanr
 
-from bot.voting.concordance import AGREEMENT_KEYS, Concordance, concordance, describe_agreement, kendall_w
+from method.voting.concordance import AGREEMENT_KEYS, Concordance, concordance, describe_agreement, kendall_w
 
 
 def reference_w(matrix: list[list[int]]) -> float | None:

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from bot.voting.concordance import kendall_w
-from bot.voting.consensus import (
+from method.voting.concordance import kendall_w
+from method.voting.consensus import (
     DEFAULT_RULE,
     RULES,
     ConsensusOutcome,
@@ -15,7 +15,7 @@ from bot.voting.consensus import (
     Reason,
     evaluate,
 )
-from bot.voting.tally import tally_round
+from method.voting.tally import tally_round
 
 from .test_tally import ballots_from_columns
 

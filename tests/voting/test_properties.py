@@ -8,9 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.voting.concordance import AGREEMENT_KEYS, concordance, describe_agreement, kendall_w
-from bot.voting.consensus import RULES, ConsensusRule, evaluate
-from bot.voting.tally import Movement, compare_rounds, tally_round
+from method.voting.concordance import AGREEMENT_KEYS, concordance, describe_agreement, kendall_w
+from method.voting.consensus import RULES, ConsensusRule, evaluate
+from method.voting.tally import Movement, compare_rounds, tally_round
 
 from .test_concordance import reference_w
 

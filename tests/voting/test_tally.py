@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.voting.tally import Movement, RoundTally, ThemeTally, compare_rounds, tally_round, validate_scores
+from method.voting.tally import Movement, RoundTally, ThemeTally, compare_rounds, tally_round, validate_scores
 
 
 def ballots_from_columns(columns: dict[int, list[int | None]]) -> dict[str, dict[int, int]]:

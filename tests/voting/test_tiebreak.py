@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.voting import tally_round
-from bot.voting.consensus import Reason, evaluate_tiebreak
+from method.voting import tally_round
+from method.voting.consensus import Reason, evaluate_tiebreak
 
 
 def test_clear_winner_fills_the_place() -> None:
@@ -30,7 +30,7 @@ def test_two_places_both_clear() -> None:
 
 
 def test_voting_words_never_raise_on_odd_digits() -> None:
-    from bot.voting.commands import parse_numbers, parse_setting
+    from method.voting.commands import parse_numbers, parse_setting
 
     assert parse_numbers("¹ ²") is None
     assert parse_setting(["aantal", "³"]) is None

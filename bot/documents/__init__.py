@@ -1,0 +1,1 @@
+"""Files the bot writes: the voting chart, the council's report, the dream-image template, the calendar invitation."""
