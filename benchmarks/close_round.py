@@ -17,9 +17,10 @@ import asyncio
 import random
 import time
 
+from fake_telegram.core import FakeTelegram
+
 from benchmarks.world import ballot_of, database, median, ms, populate, round_of, start_app
 from bot.context import BotContext
-from fake_telegram.core import FakeTelegram
 from conversations.voting import results_chart
 from storage import ballots, voting
 

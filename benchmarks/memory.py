@@ -17,9 +17,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.world import bot_process, populate, process_memory_mb
 from fake_telegram.core import FakeTelegram
 from fake_telegram.waiting import wait_for_sync
+
+from benchmarks.world import bot_process, populate, process_memory_mb
 from storage import voting
 from storage.db import Database
 from storage.migrate import upgrade

@@ -19,8 +19,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.world import Group, add_reminders, bot_process, database, median, percentile, populate, start_app
 from fake_telegram.core import FakeTelegram
+
+from benchmarks.world import Group, add_reminders, bot_process, database, median, percentile, populate, start_app
 from bot.rate_limit import OVERALL_PER_SECOND, SLACK
 from conversations.dream_reminders import run_reminders
 from storage.db import Database

@@ -13,11 +13,11 @@ import statistics
 import time
 from datetime import date
 
-from bot.render import Texts
 from bot.documents.report.charts import round_charts
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
 from bot.documents.report.markdown import build_markdown
+from bot.render import Texts
 from method.voting import tally_round
 from storage.records import ReportData, ReportGoal, ReportMembers, ReportRound, ReportTheme
 

@@ -22,11 +22,11 @@ import argparse
 import asyncio
 import time
 
+from fake_telegram.core import FakeTelegram
+from fake_telegram.faults import LIMITED_METHODS
 from telegram import Update
 
 from benchmarks.world import database, populate, start_app
-from fake_telegram.core import FakeTelegram
-from fake_telegram.faults import LIMITED_METHODS
 
 MEMBERS = 15
 LIMIT = 30.0

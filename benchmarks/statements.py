@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from benchmarks.world import StatementCounter, ballot_of, database, populate, round_of, start_app
 from fake_telegram.core import FakeTelegram
+
+from benchmarks.world import StatementCounter, ballot_of, database, populate, round_of, start_app
 from storage import ballots, voting
 from tests.harness import Harness
 

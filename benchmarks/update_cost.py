@@ -20,6 +20,8 @@ import json
 import time
 from typing import Any
 
+from fake_telegram.core import FakeTelegram
+from fake_telegram.request import FakeTelegramRequest
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
@@ -27,8 +29,6 @@ from telegram.request import BaseRequest
 
 from benchmarks.recording import RecordingRequest
 from benchmarks.world import ballot_of, database, median, ms, percentile, populate, round_of, start_app, take_update
-from fake_telegram.core import FakeTelegram
-from fake_telegram.request import FakeTelegramRequest
 from tests.harness import Harness
 
 BLOCK = 50

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fake_telegram.core import FakeTelegram
 from sqlalchemy import create_engine, event, insert, select, text, update
 from telegram import Update
 from telegram.request import BaseRequest
 
-from fake_telegram.core import FakeTelegram
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Membership, Person, Theme, Trajectory, utcnow
@@ -63,8 +63,9 @@ async def start_app(
 ) -> Harness:
     """The real application (bot/app.py) on the in-process fake, as the tests drive it
     (``request``: the bot's request object, the fake's by default)."""
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
     from tests.harness import make_settings
 
     app = build_application(
@@ -263,6 +264,7 @@ def bot_process(core: FakeTelegram, database_url: str) -> Iterator[tuple[Any, fl
 
     from fake_telegram.server import FakeTelegramServer
     from fake_telegram.waiting import wait_for_sync
+
     from tests.e2e.test_bot_process import start_bot, stop_bot
 
     server = FakeTelegramServer(core)

@@ -23,6 +23,7 @@ from bot.rate_limit import TelegramRateLimiter
 from bot.render import Texts
 from bot.update_order import ChatOrderedUpdateProcessor
 from conversations import (
+    answers,
     ballot,
     chat_events,
     dialogue,
@@ -30,7 +31,6 @@ from conversations import (
     dream_reminders,
     dreams,
     evaluation,
-    fallbacks,
     glossary,
     goals,
     group_choice,
@@ -99,22 +99,8 @@ def register_handlers(application: Application) -> None:
                    dreams, dream_processing, dream_reminders, goals, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
-    # Last: messages no step took, offered first to the steps that wait for an answer.
-    group_consumers = (
-        onboarding.organisation_reply, themes.import_reply, report.decision_reply, portability.restore_reply,
-    )
-    consumers = (
-        goals.goal_answer,  # first: while a goal question waits, text and files are its answer
-        ballot.reason_reply,
-        dreams.edit_reply,
-        evaluation.answer_reply,
-        dream_processing.moderator_text,
-        dreams.document_reply,
-        dialogue.private_answer,
-        themes.private_document,
-        dreams.dream_text,
-    )
-    application.add_handlers(fallbacks.handlers(consumers=consumers, group_consumers=group_consumers))
+    # Last: messages no step took go to the step that waits for them (conversations/answers.py).
+    application.add_handlers(answers.handlers())
 
 
 async def _post_init(application: Application) -> None:

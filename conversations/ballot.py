@@ -32,7 +32,7 @@ from bot.messaging import send_html, unchanged
 from method.text_input import clean_text
 from method.themes.catalogues import sdg_name
 from storage import ballots, prompts, voting
-from storage.records import BallotView
+from storage.records import BallotView, PromptRecord
 
 log = logging.getLogger("kopgroep.ballot")
 REASON_PROMPT = "ballot_reason"
@@ -225,13 +225,12 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     await _redraw(update, context, view)
 
 
-async def reason_reply(update: Update, context: BotContext) -> bool:
-    """A private reply to the reason question (a consumer for conversations/fallbacks.py)."""
+async def reason_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A private reply to the reason question (conversations/answers.py); other messages are not its answer."""
     message = update.effective_message
     if message is None or message.reply_to_message is None or update.effective_user is None:
         return False
-    prompt = await context.db.run(prompts.find, message.chat_id, REASON_PROMPT)
-    if prompt is None or prompt.message_id != message.reply_to_message.message_id or not prompt.payload:
+    if prompt.message_id != message.reply_to_message.message_id or not prompt.payload:
         return False
     round_id, theme_id = (int(part) for part in prompt.payload.split(":"))
     cleaned = clean_text(message.text or message.caption, voting.MAX_REASON, single_line=True)

@@ -13,6 +13,10 @@ from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.guards import moderator_only, registered_group
+from bot.keyboards import group_keyboard, join_keyboard
+from bot.keyboards.dialogue import INVITE_PATTERN, invite_keyboard, open_answer_prompt, private_answer_keyboard
+from bot.messaging import edit_html, send_html
 from method.dialogue import (
     MAX_ANSWER,
     MAX_QUESTION,
@@ -23,10 +27,6 @@ from method.dialogue import (
     parse_dialogue_command,
     parse_question_command,
 )
-from bot.guards import moderator_only, registered_group
-from bot.keyboards import group_keyboard, join_keyboard
-from bot.keyboards.dialogue import INVITE_PATTERN, invite_keyboard, open_answer_prompt, private_answer_keyboard
-from bot.messaging import edit_html, send_html
 from storage import dialogue, people
 from storage.records import DialogueStatus, DialogueStep, Participation, PersonRecord, TelegramUser, TrajectoryRecord
 
@@ -231,8 +231,8 @@ async def group_answer(update: Update, context: BotContext) -> None:
 async def private_answer(update: Update, context: BotContext) -> bool:
     """A private message while one of the member's groups waits for anonymous answers.
 
-    A consumer for conversations/fallbacks.py: returns False (the fallback answers) when no
-    question is open for this member.
+    Offered by conversations/answers.py when no open question took the message; returns False
+    (the fallback answers) when no dialogue question is open for this member.
     """
     message, private = update.effective_message, context.private
     if message is None or private is None or not private.memberships:

@@ -17,7 +17,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from method.dreams.commands import parse_edit
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.dreams import (
@@ -29,10 +28,11 @@ from bot.keyboards.dreams import (
     publish_keyboard,
 )
 from bot.messaging import drop_buttons, edit_html, send_html, split_html, unchanged
+from method.dreams.commands import parse_edit
 from method.text_input import clean_text
 from storage import dreams, prompts, trajectories
 from storage.models import utcnow
-from storage.records import DreamImageRecord, ProcessingView, TrajectoryRecord
+from storage.records import DreamImageRecord, ProcessingView, PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.dreams")
 
@@ -305,17 +305,17 @@ async def publish_pressed(update: Update, context: BotContext) -> None:
 # --- the moderator's typed commands (a consumer for conversations/fallbacks.py) --------------------------------
 
 
-async def moderator_text(update: Update, context: BotContext) -> bool:
+async def moderator_text(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
     """``3+7``, ``7 onder 3``, ``3: tekst``, ``7 weg``, ``7 terug`` in the moderator's private chat
-    while processing; other text is left for the other steps (a moderator writes dream images too)."""
+    while processing (conversations/answers.py); other text is left for the other steps (a moderator
+    writes dream images too)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return False
     edit = parse_edit(message.text)
     if edit is None:
         return False
-    prompt = await context.db.run(prompts.find, message.chat_id, PROCESS_PROMPT)
-    if prompt is None or not await context.db.run(dreams.is_moderator, prompt.trajectory_id, user.id):
+    if not await context.db.run(dreams.is_moderator, prompt.trajectory_id, user.id):
         return False
     trajectory = await context.db.run(trajectories.by_id, prompt.trajectory_id)
     assert trajectory is not None

@@ -24,12 +24,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.context import BotContext, Services
-from method.dates import parse_moment
-from method.dreams.commands import parse_hours
 from bot.guards import moderator_only
 from bot.keyboards.dreams import reminder_keyboard
 from bot.messaging import send_html
 from bot.render import LOCALES
+from method.dates import parse_moment
+from method.dreams.commands import parse_hours
 from storage import dreams, reminders
 from storage.models import utcnow
 from storage.records import NextSession, ReminderJob, TrajectoryRecord

@@ -43,7 +43,7 @@ from bot.render import date_formatters
 from method.text_input import clean_text
 from storage import dreams, prompts, reminders, trajectories
 from storage.models import utcnow
-from storage.records import DreamTheme, MemberDreams, TrajectoryRecord
+from storage.records import DreamTheme, MemberDreams, PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.dreams")
 
@@ -470,11 +470,18 @@ async def _add(update: Update, context: BotContext, trajectory_id: int, theme_id
     assert user is not None and chat is not None
     cleaned = clean_text(raw, dreams.MAX_TEXT)
     if cleaned.ok and cleaned.value is not None:
-        outcome = await context.db.run(dreams.add_image, trajectory_id, user.id, theme_id, cleaned.value, now())
+        outcome, view = await context.db.run(dreams.add_own_image, trajectory_id, user.id, theme_id, cleaned.value, now())
         status, count = outcome.status, outcome.count
     else:
         status, count = cleaned.problem or "empty", 0
-    view = await context.db.run(dreams.member_dreams, trajectory_id, user.id, now())
+        view = await context.db.run(dreams.member_dreams, trajectory_id, user.id, now())
+    await _saved(context, chat.id, view, theme_id, status, count)
+
+
+async def _saved(
+    context: BotContext, chat_id: int, view: MemberDreams | None, theme_id: int, status: str, count: int
+) -> None:
+    """What became of a dream image, with the next steps as buttons."""
     theme = view.theme(theme_id) if view else None
     lang = view.language if view else context.lang
     text = context.texts.render(lang, "dreams/saved", status=status, theme=theme, count=count, limit=dreams.MAX_TEXT)
@@ -483,19 +490,16 @@ async def _add(update: Update, context: BotContext, trajectory_id: int, theme_id
         keyboard = saved_keyboard(context.texts, lang, view, theme_id)
     elif view is not None and view.open and status == "not_chosen":
         keyboard = choose_keyboard(context.texts, lang, [view])
-    await send_html(context.bot, chat.id, text, reply_markup=keyboard)
+    await send_html(context.bot, chat_id, text, reply_markup=keyboard)
 
 
-# --- consumers of private messages (conversations/fallbacks.py) -----------------------------------------
+# --- answers to what the bot waits for (conversations/answers.py) -------------------------------------------
 
 
-async def edit_reply(update: Update, context: BotContext) -> bool:
-    """The new text of a dream image, right after its ✏️ button."""
+async def edit_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """The new text of a dream image, right after its ✏️ button (conversations/answers.py)."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return False
-    prompt = await context.db.run(prompts.find, message.chat_id, EDIT_PROMPT)
-    if prompt is None or not prompt.payload:
+    if message is None or user is None or not prompt.payload:
         return False
     cleaned = clean_text(message.text or message.caption, dreams.MAX_TEXT)
     lang = context.lang
@@ -529,6 +533,29 @@ async def edit_reply(update: Update, context: BotContext) -> bool:
     return True
 
 
+async def dream_for_theme(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A private text after a theme button: one dream image for that theme (conversations/answers.py).
+
+    When that theme is no longer collecting, the choice is forgotten and the text goes on to
+    ``dream_text``, which asks for a theme again."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None or context.private is None or not prompt.payload:
+        return False
+    cleaned = clean_text(message.text, dreams.MAX_TEXT)
+    if not cleaned.ok or cleaned.value is None:
+        await _add(update, context, prompt.trajectory_id, int(prompt.payload), message.text)  # says what is wrong
+        return True
+    outcome, view = await context.db.run(
+        dreams.add_own_image, prompt.trajectory_id, user.id, int(prompt.payload), cleaned.value, now()
+    )
+    if outcome.status in ("not_member", "not_chosen", "closed"):
+        await context.db.run(prompts.close, message.chat_id, THEME_PROMPT)
+        return False
+    assert view is not None
+    await _saved(context, message.chat_id, view, int(prompt.payload), outcome.status, outcome.count)
+    return True
+
+
 async def dream_text(update: Update, context: BotContext) -> bool:
     """A private text while a member's group collects dream images: one dream image.
 
@@ -539,13 +566,6 @@ async def dream_text(update: Update, context: BotContext) -> bool:
     if message is None or user is None or message.text is None or context.private is None:
         return False
     chat_id = message.chat_id
-    prompt = await context.db.run(prompts.find, chat_id, THEME_PROMPT)
-    if prompt is not None and prompt.payload:
-        view = await context.db.run(dreams.member_dreams, prompt.trajectory_id, user.id, now())
-        if view is not None and view.open and view.theme(int(prompt.payload)) is not None:
-            await _add(update, context, prompt.trajectory_id, int(prompt.payload), message.text)
-            return True
-        await context.db.run(prompts.close, chat_id, THEME_PROMPT)
     views = await _open_views(context, user.id)
     if not views:
         return False

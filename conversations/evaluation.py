@@ -18,7 +18,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.evaluation import (
@@ -30,10 +29,11 @@ from bot.keyboards.evaluation import (
     status_keyboard,
 )
 from bot.messaging import drop_buttons, send_html
+from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from method.text_input import clean_text
 from storage import evaluation, prompts, reminders, trajectories
 from storage.models import utcnow
-from storage.records import EvaluationStep, TrajectoryRecord
+from storage.records import EvaluationStep, PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.evaluation")
 
@@ -115,14 +115,11 @@ async def _private_problem(context: BotContext, chat_id: int, code: str, lang: s
     await send_html(context.bot, chat_id, text)
 
 
-async def answer_reply(update: Update, context: BotContext) -> bool:
-    """A private message while a question waits: the (anonymous) answer to it. A sticker, a file,
-    an empty or too long text gets a clear word, and the question stays open."""
+async def answer_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A private message while a question waits: the (anonymous) answer to it (conversations/answers.py).
+    A sticker, a file, an empty or too long text gets a clear word, and the question stays open."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return False
-    prompt = await context.db.run(prompts.find, message.chat_id, PROMPT)
-    if prompt is None or not prompt.payload:
+    if message is None or user is None or not prompt.payload:
         return False
     evaluation_id, question = prompt.payload.split(":", 1)
     if message.text is None:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import BotContext
+from bot.messaging import send_html
 from method.dialogue import (
     MAX_EXPLANATION,
     MAX_TERM,
@@ -18,7 +19,6 @@ from method.dialogue import (
     suggest,
     term_key,
 )
-from bot.messaging import send_html
 from storage import glossary
 from storage.records import GlossaryTermRecord, TrajectoryRecord
 

@@ -19,8 +19,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from method.goals import smart
-from method.goals.parts import first_open, letter_of, next_part, parts_of
 from bot.guards import registered_group
 from bot.keyboards.goals import (
     CONTINUE_PATTERN,
@@ -36,10 +34,12 @@ from bot.keyboards.goals import (
     write_keyboard,
 )
 from bot.messaging import drop_buttons, edit_html, send_html
+from method.goals import smart
+from method.goals.parts import first_open, letter_of, next_part, parts_of
 from method.text_input import clean_text
 from storage import goals, prompts, trajectories
 from storage.models import utcnow
-from storage.records import GoalOverview, GoalRecord
+from storage.records import GoalOverview, GoalRecord, PromptRecord
 
 log = logging.getLogger("kopgroep.goals")
 
@@ -48,9 +48,6 @@ MAX_DREAMS_SHOWN = goals.MAX_DREAMS_SHOWN
 # Questions that take free text too: when one of them was asked after the goal question (a ballot
 # reason, a dream image's new text, a dream theme pressed), the next text is theirs; "Verder"
 # (or the link) asks the goal question again and so takes the turn back.
-NEWER_WINS = frozenset({"ballot_reason", "dream_edit", "dream_theme"})
-
-
 def now():  # noqa: ANN201 - one clock for this module, replaced in tests
     return utcnow()
 
@@ -215,15 +212,10 @@ async def start_goal(update: Update, context: BotContext) -> None:
     await resume(context, message.chat_id, goal, user.id)
 
 
-async def goal_answer(update: Update, context: BotContext) -> bool:
-    """A private message while a goal question waits: the answer to that part (consumer)."""
+async def goal_answer(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A private message while a goal question waits: the answer to that part (conversations/answers.py)."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.private is None:
-        return False
-    prompt = await context.db.run(prompts.find, message.chat_id, GOAL_PROMPT)
-    if prompt is None or not prompt.payload:
-        return False
-    if await context.db.run(goals.newer_prompts, message.chat_id, prompt.id) & NEWER_WINS:
+    if message is None or user is None or context.private is None or not prompt.payload:
         return False
     goal_id, part, mode = _payload(prompt.payload)
     if message.text is None:  # a sticker, photo or file: the question stays open

@@ -10,11 +10,10 @@ from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
 from bot.messaging import send_html
-from method.text_input import clean_text
-from conversations.fallbacks import moderator_answer
 from conversations.help import show_help
+from method.text_input import clean_text
 from storage import people, prompts, trajectories
-from storage.records import TelegramUser, TrajectoryRecord
+from storage.records import PromptRecord, TelegramUser, TrajectoryRecord
 
 ORGANISATION_PROMPT = "organisation"
 MAX_ORGANISATION = 200
@@ -110,11 +109,8 @@ async def organisation_command(update: Update, context: BotContext) -> None:
     await save_organisation(update, context, context.actor.trajectory, name)
 
 
-async def organisation_reply(update: Update, context: BotContext) -> bool:
-    """A group consumer (conversations/fallbacks.py): the answer to "what is the organisation?"."""
-    answer = await moderator_answer(update, context, ORGANISATION_PROMPT)
-    if isinstance(answer, bool):
-        return answer
+async def organisation_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A moderator's reply to "what is the organisation?" (conversations/answers.py)."""
     message = update.effective_message
     assert message is not None
     await save_organisation(update, context, context.trajectory, message.text or "")

@@ -22,12 +22,11 @@ from bot.context import BotContext
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.messaging import send_html
-from method.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
-from conversations.fallbacks import moderator_answer
 from conversations.onboarding import ORGANISATION_PROMPT
+from method.portability.archive import MAX_ZIP_BYTES, ArchiveError, build_zip, is_signed, read_zip
 from storage import archive, prompts, trajectories
 from storage.models import utcnow
-from storage.records import TrajectoryRecord
+from storage.records import PromptRecord, TrajectoryRecord
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +80,8 @@ async def restore_command(update: Update, context: BotContext) -> None:
     await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, RESTORE_PROMPT, message_id=asked.message_id)
 
 
-async def restore_reply(update: Update, context: BotContext) -> bool:
-    """A group consumer (conversations/fallbacks.py): the file answering /herstel."""
-    answer = await moderator_answer(update, context, RESTORE_PROMPT)
-    if isinstance(answer, bool):
-        return answer
+async def restore_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A moderator's file answering /herstel (conversations/answers.py)."""
     await read_archive(update, context, context.trajectory)
     return True
 

@@ -22,16 +22,15 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
+from bot.documents.report.files import build_report
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
 from bot.messaging import drop_buttons, send_html
 from method.decisions import DecisionInput, parse_date_and_remarks, parse_decision
-from bot.documents.report.files import build_report
-from conversations.fallbacks import moderator_answer
 from storage import decisions, dreams, prompts, report, trajectories
 from storage.models import utcnow
-from storage.records import TrajectoryRecord
+from storage.records import PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.report")
 
@@ -161,11 +160,8 @@ async def outcome_pressed(update: Update, context: BotContext) -> None:
     )
 
 
-async def decision_reply(update: Update, context: BotContext) -> bool:
-    """A group consumer (conversations/fallbacks.py): the date (and remarks) answering the question."""
-    prompt = await moderator_answer(update, context, DECISION_PROMPT)
-    if isinstance(prompt, bool):
-        return prompt
+async def decision_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A moderator's date (and remarks) answering the decision question (conversations/answers.py)."""
     message, actor = update.effective_message, context.actor
     assert message is not None and actor is not None and actor.trajectory is not None
     parsed = parse_date_and_remarks(prompt.payload or "", message.text or "", today(actor.trajectory))

@@ -7,9 +7,9 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
-from method.dates import parse_moment
 from bot.guards import moderator_only
 from bot.messaging import send_html
+from method.dates import parse_moment
 from method.progress import progress
 from method.text_input import clean_text
 from storage import synthesis

@@ -20,14 +20,13 @@ from bot.keyboards.themes import (
     theme_keyboard,
 )
 from bot.messaging import edit_html, send_html, unchanged
+from conversations.group_choice import current_trajectory
 from method.text_input import clean_text
 from method.themes.catalogues import sdg_name
 from method.themes.commands import CommandProblem, parse_theme_command
 from method.themes.scan_import import MAX_FILE_BYTES, ScanError, parse_scan
-from conversations.fallbacks import moderator_answer
-from conversations.group_choice import current_trajectory
 from storage import prompts, themes
-from storage.records import TrajectoryRecord
+from storage.records import PromptRecord, TrajectoryRecord
 
 IMPORT_PROMPT = "scan_import"
 SCAN_EXTENSIONS = {"csv", "txt", "tsv", "yaml", "yml"}
@@ -217,17 +216,14 @@ async def ask_import(update: Update, context: BotContext) -> None:
     await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, IMPORT_PROMPT, message_id=message.message_id)
 
 
-async def import_reply(update: Update, context: BotContext) -> bool:
-    """A group consumer (conversations/fallbacks.py): a moderator's file answering /importeer."""
-    answer = await moderator_answer(update, context, IMPORT_PROMPT)
-    if isinstance(answer, bool):
-        return answer
+async def import_reply(update: Update, context: BotContext, prompt: PromptRecord) -> bool:
+    """A moderator's file answering /importeer in the group (conversations/answers.py)."""
     await read_scan(update, context, context.trajectory)
     return True
 
 
 async def private_document(update: Update, context: BotContext) -> bool:
-    """A consumer for conversations/fallbacks.py: a scan file a moderator sends in private."""
+    """A scan file a moderator sends in private, unasked (conversations/answers.py)."""
     message = update.effective_message
     private = context.private
     if message is None or message.document is None or private is None:

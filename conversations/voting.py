@@ -17,18 +17,18 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from method.dates import parse_moment
 from bot.delivery import deliver, report_undelivered
+from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
 from bot.messaging import drop_buttons, send_html, unchanged
+from conversations.ballot import send_ballot
+from conversations.dream_reminders import instance_id
+from method.dates import parse_moment
 from method.voting import Movement
-from bot.documents.chart import ChartLabels, render_chart
 from method.voting.commands import parse_numbers, parse_setting
 from method.voting.concordance import describe_agreement
 from method.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
-from conversations.ballot import send_ballot
-from conversations.dream_reminders import instance_id
 from storage import ballots, deadlines, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord

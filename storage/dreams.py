@@ -8,6 +8,7 @@ the collection is still open (not published).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -235,6 +236,41 @@ def add_image(
     session.add(row)
     session.flush()
     return DreamOutcome("ok", _image_record(row), len(own) + 1)
+
+
+def add_own_image(
+    session: Session, trajectory_id: int, telegram_id: int, theme_id: int, text: str, now: datetime
+) -> tuple[DreamOutcome, MemberDreams | None]:
+    """``add_image`` and the member's template after it, in one unit of work.
+
+    The template is read once and answers the checks too (member, theme chosen, still collecting,
+    the same text twice, too many), so storing a dream image costs a handful of statements."""
+    view = member_dreams(session, trajectory_id, telegram_id, now)
+    if view is None:
+        return DreamOutcome(_check(session, trajectory_id, telegram_id, theme_id)[0]), None
+    if view.theme(theme_id) is None:
+        return DreamOutcome("not_chosen"), view
+    if not view.open:
+        return DreamOutcome("closed"), view
+    own = view.images.get(theme_id, ())
+    twin = next((image for image in own if _same(image.text, text)), None)
+    if twin is not None:
+        return DreamOutcome("duplicate", twin, len(own)), view
+    if len(own) >= MAX_PER_THEME:
+        return DreamOutcome("too_many", None, len(own)), view
+    row = DreamImage(
+        trajectory_id=trajectory_id,
+        theme_id=theme_id,
+        person_id=view.person_id,
+        number=_next_number(session, trajectory_id),
+        text=text,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    image = _image_record(row)
+    return DreamOutcome("ok", image, len(own) + 1), replace(view, images={**view.images, theme_id: (*own, image)})
 
 
 def add_many(

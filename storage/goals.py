@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage import dreams
 from storage.convert import trajectory_record
-from storage.models import Goal, Membership, Person, Prompt, Theme, Trajectory
+from storage.models import Goal, Membership, Person, Theme, Trajectory
 from storage.people import JOINED, LEFT
 from storage.records import GoalOutcome, GoalOverview, GoalRecord, GoalTheme
 
@@ -253,8 +253,3 @@ def theme_for_link(session: Session, theme_id: int) -> tuple[int, str] | None:
     if theme is None or theme.status != "chosen":
         return None
     return theme.trajectory_id, theme.name
-
-
-def newer_prompts(session: Session, chat_id: int, prompt_id: int) -> set[str]:
-    """Kinds of the questions asked in this chat after ``prompt_id`` (ids only grow)."""
-    return set(session.scalars(select(Prompt.kind).where(Prompt.chat_id == chat_id, Prompt.id > prompt_id)))

@@ -40,5 +40,17 @@ def find(session: Session, chat_id: int, kind: str) -> PromptRecord | None:
     return prompt and prompt_record(prompt)
 
 
+def open_in_chat(session: Session, chat_id: int) -> list[PromptRecord]:
+    """Every question still open in a chat, the newest first (ids only grow)."""
+    rows = session.scalars(select(Prompt).where(Prompt.chat_id == chat_id).order_by(Prompt.id.desc()))
+    return [prompt_record(row) for row in rows]
+
+
+def asked_by_message(session: Session, chat_id: int, message_id: int) -> PromptRecord | None:
+    """The open question that the bot's message ``message_id`` in this chat asked, if any."""
+    prompt = session.scalar(select(Prompt).where(Prompt.chat_id == chat_id, Prompt.message_id == message_id))
+    return prompt and prompt_record(prompt)
+
+
 def close(session: Session, chat_id: int, kind: str) -> None:
     session.execute(delete(Prompt).where(Prompt.chat_id == chat_id, Prompt.kind == kind))

@@ -107,8 +107,9 @@ def rate_limited() -> bool:
 @pytest.fixture
 async def harness(core, db: Database, rate_limited: bool):
     """The application on the in-process fake Telegram, on SQLite and on PostgreSQL."""
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
     from tests.harness import Harness, make_settings
 
     settings = make_settings(core, db.url)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_telegram.core import FakeTelegram
 from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings, load_settings
-from fake_telegram.core import FakeTelegram
 from storage.db import Database
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram.ext import ExtBot
-
 from fake_telegram.core import FakeTelegram
 from fake_telegram.request import FakeTelegramRequest
+from telegram.ext import ExtBot
+
 from bot.rate_limit import TelegramRateLimiter, Window
 
 

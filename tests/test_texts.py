@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fake_telegram.html_check import parse_html
 
 from bot.config import LANGUAGES
-from fake_telegram.html_check import parse_html
 from bot.render import TEMPLATES, Texts
 from tests.texts import all_samples
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from method.evaluation.questions import QUESTIONS
 from bot.keyboards.common import join_keyboard
 from bot.render import Texts
+from method.evaluation.questions import QUESTIONS
 
 _ID = r"(\d{1,12})"
 _QUESTION = "(" + "|".join(QUESTIONS) + ")"

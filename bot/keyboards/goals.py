@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
-from method.goals.parts import LETTERS
 from bot.render import Texts
+from method.goals.parts import LETTERS
 from storage.records import GoalRecord
 
 _ID = r"(\d{1,12})"

@@ -12,12 +12,12 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from telegram import Update
-
-from bot.config import load_settings
 from fake_telegram.core import FakeTelegram
 from fake_telegram.server import FakeTelegramServer
 from fake_telegram.waiting import wait_for, wait_for_bot_message
+from telegram import Update
+
+from bot.config import load_settings
 
 ORGANISATION = "Gemeente Zottegem"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from fake_telegram.core import FakeTelegram
+
 from conversations import dream_processing, dream_reminders, dreams
 from storage import trajectories
 from tests.conversations.voting_helpers import voting_group

@@ -9,9 +9,9 @@ import json
 from datetime import UTC, datetime
 
 import docx
+from fake_telegram.core import FakeTelegram
 from sqlalchemy import select
 
-from fake_telegram.core import FakeTelegram
 from storage.models import DreamCollection, DreamImage, Evaluation, EvaluationAnswer, EvaluationDelivery, Goal, Person
 
 PUBLISHED = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)

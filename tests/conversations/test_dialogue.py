@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fake_telegram.core import FakeTelegram
 from sqlalchemy import update
 
-from fake_telegram.core import FakeTelegram
 from storage import dialogue, trajectories
 from storage.models import Person
 from tests.harness import Harness

@@ -290,8 +290,9 @@ async def test_reminders_only_to_who_is_not_done_at_the_right_moments_across_a_r
     assert len(dead) == 6
 
     # Restart: a new application on the same database; its tick job is rebuilt, no state carried.
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
 
     restarted = build_application(app.bot_data["services"].settings, db=harness.db, request=FakeTelegramRequest(core))
     await restarted.initialize()

@@ -251,8 +251,9 @@ async def test_forged_and_stale_buttons_change_nothing(harness: Harness) -> None
 
 
 async def test_a_restart_in_the_middle_continues_at_the_next_question(harness: Harness, core: Any) -> None:
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
 
     group, people, _ = await voting_group(harness, members=2, themes=1)
     anne, bart = people

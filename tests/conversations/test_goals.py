@@ -6,9 +6,9 @@ restart in the middle of a goal (a new application on the same database) that lo
 
 from __future__ import annotations
 
+from fake_telegram.core import FakeTelegram
 from sqlalchemy import select
 
-from fake_telegram.core import FakeTelegram
 from storage import goals as goal_store
 from storage import synthesis
 from storage.models import Goal, Prompt, Theme
@@ -364,8 +364,9 @@ async def test_a_member_in_two_groups(harness: Harness) -> None:
 
 async def test_a_restart_at_the_letter_m_loses_nothing(harness: Harness) -> None:
     """A new application on the same database takes the next answer where the member was."""
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
     from tests.harness import Harness as NewHarness
 
     core = harness.core

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fake_telegram.core import FakeTelegram
+
 from storage import people, trajectories
 from tests.harness import Harness
 

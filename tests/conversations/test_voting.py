@@ -189,8 +189,9 @@ async def test_deadline_closes_the_round_and_survives_a_restart(harness: Harness
         await cast(harness, person, {t: 3 if t == themes[0] else 2 for t in themes})
 
     # Restart: a new application on the same database rebuilds the job from the table.
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
 
     restarted = build_application(harness.app.bot_data["services"].settings, db=harness.db,
                                   request=FakeTelegramRequest(harness.core))

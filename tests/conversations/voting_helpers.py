@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fake_telegram.core import FakeTelegram
+
 from storage import trajectories
 from storage.models import Theme, ThemeSdg
 from tests.harness import Harness

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from fake_telegram.core import FakeTelegram
 from fake_telegram.server import FakeTelegramServer
 from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync

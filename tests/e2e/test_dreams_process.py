@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fake_telegram.core import FakeTelegram
+from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from fake_telegram.core import FakeTelegram
-from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from storage.models import Reminder, Theme, Trajectory
 from tests.conftest import _empty_postgres
 from tests.e2e.test_bot_process import fake_server, free_port, start_bot, stop_bot  # noqa: F401 (fixture)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from storage.models import EvaluationAnswer, Trajectory
 from tests.e2e.test_bot_process import fake_server, start_bot, stop_bot  # noqa: F401 (fixture)
 

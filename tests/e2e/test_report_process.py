@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fake_telegram.core import FakeTelegram
+from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from fake_telegram.core import FakeTelegram
-from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from storage.models import Evaluation, Goal, Trajectory
 from tests.conversations.report_helpers import docx_text, level1, sent_files
 from tests.e2e.test_bot_process import fake_server, start_bot, stop_bot  # noqa: F401 (fixture)

@@ -20,12 +20,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.orm import Session
-
 from fake_telegram.core import FakeTelegram
 from fake_telegram.server import FakeTelegramServer
 from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+
 from storage.models import Ballot, DeadlineRun, InboundUpdate, Reminder, Score, Theme, Trajectory, VotingRound
 from tests.conftest import _empty_postgres
 from tests.e2e.balancer import Balancer, CaddyBalancer

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
+
 from tests.e2e.test_bot_process import fake_server, start_bot, stop_bot  # noqa: F401 (fixture)
 
 SCAN = b"name;sdgs;maturity;strengths\nMobility;11 13;1,5;Good bus links\n"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from fake_telegram import ApiError
 from fake_telegram.html_check import HtmlParseError, parse_html, strip_html, utf16_len
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def test_good_html_gives_text_and_entities():

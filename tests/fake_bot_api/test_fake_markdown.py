@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from telegram.helpers import escape_markdown
-
 from fake_telegram import ApiError
 from fake_telegram.markdown_check import (
     MarkdownParseError,
     parse_markdown,
     parse_markdown_v2,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from telegram.helpers import escape_markdown
 
 
 def test_markdown_v2_entities():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from fake_telegram import FakeTelegramRequest, FakeTelegramServer, wait_for
 from telegram import (
     Bot,
     BotCommand,
@@ -16,8 +17,6 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
-
-from fake_telegram import FakeTelegramRequest, FakeTelegramServer, wait_for
 
 
 def make_bot(core) -> Bot:

@@ -12,11 +12,10 @@ import pytest
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
+from fake_telegram import FakeTelegramServer, wait_for, wait_for_sync
 from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
-
-from fake_telegram import FakeTelegramServer, wait_for, wait_for_sync
 
 
 @pytest.fixture

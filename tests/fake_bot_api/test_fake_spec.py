@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fake_telegram import ApiError, FakeTelegram
 from fake_telegram.make_spec import METHODS, build_spec, main
 from fake_telegram.spec import SPEC_PATH, Spec

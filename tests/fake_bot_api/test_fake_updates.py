@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-
 from fake_telegram import ApiError, FakeTelegram, wait_for, wait_for_sync
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-
-from bot.app import build_application
 from fake_telegram.core import FakeTelegram
 from fake_telegram.server import FakeTelegramServer
+
+from bot.app import build_application
 from storage.db import Database
 from tests.harness import Harness, make_settings
 

@@ -60,8 +60,9 @@ async def restart(harness: Harness) -> None:
     Nothing survives in memory: the new application has its own Database object, so only what
     was committed to the tables carries over.
     """
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
     from storage.db import Database
 
     settings = harness.app.bot_data["services"].settings

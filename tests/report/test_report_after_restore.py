@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 import pytest
 from docx import Document
 
-from method.portability.archive import build_zip, read_zip
-from bot.render import Texts
 from bot.documents.report.files import build_report
+from bot.render import Texts
+from method.portability.archive import build_zip, read_zip
 from storage.archive import export_trajectory, restore, schema
 from storage.db import Database
 from storage.report import report_data

@@ -11,10 +11,10 @@ from datetime import date
 import docx
 import pytest
 
-from bot.render import Texts
 from bot.documents.report import build_docx, build_html, build_markdown
 from bot.documents.report.charts import round_charts
 from bot.documents.report.files import build_report, slug
+from bot.render import Texts
 from method.voting import tally_round
 from storage.records import (
     DecisionRecord,

@@ -26,3 +26,6 @@ async def test_statement_counts_do_not_grow_with_members_or_themes(harness: Harn
     # Exactly: a count of 0 would mean the statements went uncounted (storage/prepared.py runs them
     # past SQLAlchemy's execution and must still call its statement events).
     assert small["ballot press"] == 3
+    # A dream image: the guard's lookup, the chat's open questions (conversations/answers.py), then
+    # one unit that reads the member's template, checks and stores (storage/dreams.add_own_image).
+    assert small["dream image"] == 12

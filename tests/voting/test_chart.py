@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from method.voting import tally_round
 from bot.documents.chart import COLOURS, MAX_LABEL, ChartLabels, render_chart, short_name
+from method.voting import tally_round
 from method.voting.tally import RoundTally
 
 LABELS = ChartLabels("Stemronde 2", "1 (laag)", "2", "3 (hoogste prioriteit)", "aantal stemmen", "★ nog in het spel")

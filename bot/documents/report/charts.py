@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.render import Texts
-from bot.documents.report.outline import MIN_VOTERS_FOR_FIGURES
 from bot.documents.chart import ChartLabels, render_chart
+from bot.documents.report.outline import MIN_VOTERS_FOR_FIGURES
+from bot.render import Texts
 from storage.records import ReportData
 
 

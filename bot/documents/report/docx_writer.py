@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from bot.render import Texts
 from bot.documents.report.outline import Bullets, Heading, Paragraph, Picture, Table, Words, outline
+from bot.render import Texts
 from storage.records import ReportData
 
 PICTURE_WIDTH = Cm(16)

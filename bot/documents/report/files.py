@@ -6,11 +6,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.render import Texts
 from bot.documents.report.charts import round_charts
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
 from bot.documents.report.markdown import build_markdown
+from bot.render import Texts
 from storage.records import ReportData
 
 

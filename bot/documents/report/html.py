@@ -9,8 +9,8 @@ import base64
 from collections.abc import Mapping
 from html import escape
 
-from bot.render import Texts
 from bot.documents.report.outline import Bullets, Heading, Paragraph, Picture, Table, Words, outline
+from bot.render import Texts
 from storage.records import ReportData
 
 STYLE = (

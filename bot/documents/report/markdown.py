@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
-from bot.render import Texts
 from bot.documents.report.outline import Bullets, Heading, Paragraph, Picture, Table, Words, outline
+from bot.render import Texts
 from storage.records import ReportData
 
 _SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>#|"})
