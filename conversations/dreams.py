@@ -628,7 +628,8 @@ async def document_reply(update: Update, context: BotContext) -> bool:
         return await reply(view, "not_docx")
     if (document.file_size or 0) > MAX_DOCUMENT:
         return await reply(view, "too_big")
-    from bot.documents.dream_template import TemplateTheme, read_filled
+    from bot.documents.dream_template import TemplateTheme
+    from bot.documents.dream_template_read import read_filled
 
     file = await document.get_file()
     data = bytes(await file.download_as_bytearray())

@@ -19,7 +19,8 @@ from method.themes.catalogues import (
     load_questions,
     sdg_name,
 )
-from method.themes.scan_import import (
+from method.themes.scan_import import parse_scan, template_csv
+from method.themes.scan_rows import (
     ERROR_CODES,
     FIELDS,
     MATURITY_MAX,
@@ -33,8 +34,6 @@ from method.themes.scan_import import (
     ScanError,
     ScanImport,
     ScanTheme,
-    parse_scan,
-    template_csv,
 )
 
 __all__ = [

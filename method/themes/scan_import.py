@@ -34,69 +34,35 @@ code                   params
 =====================  ==========================================================================
 """
 
+
 from __future__ import annotations
 
 import codecs
 import csv
 import io
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Iterator
 
 import yaml
 
 from method.themes.catalogues import fold
-
-MAX_FILE_BYTES = 200_000
-MAX_THEMES = 100
-MAX_NAME = 120
-MAX_DESCRIPTION = 1000
-MAX_TEXT = 1000  # strengths, weaknesses
-MAX_SUB_THEME = 120
-MATURITY_MIN = 0
-MATURITY_MAX = 5
-MAX_ERRORS = 50
-
-FIELDS: tuple[str, ...] = ("name", "description", "sub_themes", "sdgs", "maturity", "strengths", "weaknesses")
-
-ERROR_CODES: frozenset[str] = frozenset(
-    {
-        "too_large",
-        "empty_file",
-        "not_utf8",
-        "unsupported_format",
-        "bad_yaml",
-        "bad_csv",
-        "no_name_column",
-        "unknown_column",
-        "duplicate_column",
-        "too_many_fields",
-        "missing_name",
-        "duplicate_name",
-        "too_long",
-        "bad_sdg",
-        "bad_maturity",
-        "bad_value",
-        "too_many_rows",
-        "too_many_errors",
-    }
+from method.themes.scan_rows import (
+    FIELD_OF,
+    FIELDS,
+    MAX_FILE_BYTES,
+    MAX_THEMES,
+    ScanError,
+    ScanImport,
+    ScanTheme,
+    Value,
+    clean_line,
+    duplicate_names,
+    error_at,
+    failed,
+    short,
+    theme_from,
 )
 
-# Column names (CSV header) and keys (YAML), compared after fold(): case, accents, spaces,
-# hyphens, underscores and apostrophes do not matter ("Subthema's" == "sub_themas").
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "naam", "thema", "theme", "themanaam", "theme name", "titel", "title"),
-    "description": ("description", "beschrijving", "omschrijving", "toelichting"),
-    "sub_themes": ("sub_themes", "sub-themes", "subthema's", "subthemas", "subthema", "sub_theme", "subthemes"),
-    "sdgs": ("sdgs", "sdg's", "sdg", "sdg nummers", "sdg numbers"),
-    "maturity": ("maturity", "maturiteit", "maturity score", "maturiteitsscore", "maturiteitsniveau", "maturity level"),
-    "strengths": ("strengths", "sterktes", "sterkten", "sterke punten", "strong points"),
-    "weaknesses": ("weaknesses", "zwaktes", "zwakten", "zwakke punten", "weak points", "verbeterpunten"),
-}
-_FIELD_OF: dict[str, str] = {fold(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
 _THEME_LIST_KEYS = frozenset(fold(key) for key in ("themes", "thema's", "themas"))
 
 _TEMPLATE_HEADERS = {
@@ -113,68 +79,6 @@ _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
 
 
 # ---------------------------------------------------------------------------------------------
-# Records
-
-
-@dataclass(frozen=True)
-class ScanTheme:
-    """One theme of the organisation's MVO-scan, cleaned and checked."""
-
-    name: str
-    description: str = ""
-    sub_themes: tuple[str, ...] = ()
-    sdgs: tuple[int, ...] = ()  # in the order given, without repeats
-    maturity: float | None = None  # 0-5, None when not given
-    strengths: str = ""
-    weaknesses: str = ""
-
-
-@dataclass(frozen=True)
-class ScanError:
-    """One problem in the file (a record, not an exception)."""
-
-    line: int | None  # 1-based line in the file; None for the file as a whole
-    code: str  # one of ERROR_CODES
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-
-
-@dataclass(frozen=True)
-class ScanImport:
-    """The outcome: themes, or errors; exactly one of the two is non-empty."""
-
-    rows: tuple[ScanTheme, ...] = ()
-    errors: tuple[ScanError, ...] = ()
-    format: str | None = None  # "csv" or "yaml" once known
-    encoding: str | None = None  # "utf-8", "utf-8-sig", "utf-16" or "cp1252" once decoded
-
-    def __post_init__(self) -> None:
-        if bool(self.rows) == bool(self.errors):
-            raise ValueError("a ScanImport has either rows or errors")
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _error(line: int | None, code: str, **params: Any) -> ScanError:
-    assert code in ERROR_CODES, code
-    return ScanError(line=line, code=code, params=MappingProxyType(params))
-
-
-def _short(text: str, limit: int = 40) -> str:
-    """A value as shown in an error message: at most ``limit`` characters."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _failed(errors: Iterable[ScanError], fmt: str | None = None, encoding: str | None = None) -> ScanImport:
-    ordered = sorted(errors, key=lambda error: (error.line is not None, error.line or 0))
-    if len(ordered) > MAX_ERRORS:
-        count = len(ordered)
-        ordered = ordered[:MAX_ERRORS] + [_error(None, "too_many_errors", shown=MAX_ERRORS, count=count)]
-    return ScanImport(errors=tuple(ordered), format=fmt, encoding=encoding)
-
-
-# ---------------------------------------------------------------------------------------------
 # Entry point
 
 
@@ -188,15 +92,15 @@ def parse_scan(data: bytes, filename: str | None = None) -> ScanImport:
     data = bytes(data)
     extension = _extension(filename)
     if len(data) > MAX_FILE_BYTES:
-        return _failed([_error(None, "too_large", size=len(data), max=MAX_FILE_BYTES)])
+        return failed([error_at(None, "too_large", size=len(data), max=MAX_FILE_BYTES)])
     if extension in _SPREADSHEET_EXTENSIONS or data.startswith(_BINARY_MAGIC):
-        return _failed([_error(None, "unsupported_format", filename=filename or "")])
+        return failed([error_at(None, "unsupported_format", filename=filename or "")])
     decoded = _decode(data)
     if decoded is None:
-        return _failed([_error(None, "not_utf8")])
+        return failed([error_at(None, "not_utf8")])
     text, encoding = decoded
     if not text.strip():
-        return _failed([_error(None, "empty_file")], encoding=encoding)
+        return failed([error_at(None, "empty_file")], encoding=encoding)
     if extension in _YAML_EXTENSIONS:
         fmt = "yaml"
     elif extension in _CSV_EXTENSIONS:
@@ -204,11 +108,11 @@ def parse_scan(data: bytes, filename: str | None = None) -> ScanImport:
     else:
         fmt = "yaml" if _looks_like_yaml(text) else "csv"
     themes, names, errors = _read_yaml(text) if fmt == "yaml" else _read_csv(text)
-    errors += _duplicate_names(names)
+    errors += duplicate_names(names)
     if errors:
-        return _failed(errors, fmt, encoding)
+        return failed(errors, fmt, encoding)
     if not themes:
-        return _failed([_error(None, "empty_file")], fmt, encoding)
+        return failed([error_at(None, "empty_file")], fmt, encoding)
     return ScanImport(rows=tuple(themes), format=fmt, encoding=encoding)
 
 
@@ -244,180 +148,6 @@ def _looks_like_yaml(text: str) -> bool:
             continue
         return stripped.startswith(("-", "%YAML", "{", "[")) or bool(re.match(r"^[^,;\t\"]+:(\s|$)", stripped))
     return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Cleaning and checking values, shared by both formats
-
-
-@dataclass(frozen=True)
-class _Value:
-    """A raw value and where it is: a text, or a list of texts (YAML), or something unusable."""
-
-    line: int
-    text: str | None = None
-    items: tuple[tuple[int, str], ...] | None = None
-    bad: bool = False
-
-
-def _drop_controls(text: str, keep_newlines: bool) -> str:
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if keep_newlines and ch == "\n":
-            out.append(ch)
-        elif ch.isspace():
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def clean_line(text: str) -> str:
-    """One line: control and format characters removed, whitespace trimmed and collapsed."""
-    return " ".join(_drop_controls(text, keep_newlines=False).split())
-
-
-def clean_text(text: str) -> str:
-    """Free text: like :func:`clean_line` per line, keeping single blank lines between paragraphs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [" ".join(line.split()) for line in _drop_controls(text, keep_newlines=True).split("\n")]
-    paragraphs: list[str] = []
-    for line in lines:
-        if line or (paragraphs and paragraphs[-1]):
-            paragraphs.append(line)
-    return "\n".join(paragraphs).strip()
-
-
-_SDG_TOKEN = re.compile(r"(?:sdg)?[-#:.]?0*(\d{1,2})", re.IGNORECASE)
-_MATURITY = re.compile(r"(\d{1,3})(?:[.,](\d{1,6}))?")
-
-
-def _sdg_numbers(pieces: Iterable[tuple[int, str]], errors: list[ScanError]) -> tuple[int, ...]:
-    numbers: list[int] = []
-    for line, piece in pieces:
-        for token in re.split(r"[,;\s]+", clean_line(piece)):
-            if not token or token.casefold() == "sdg":
-                continue
-            match = _SDG_TOKEN.fullmatch(token)
-            number = int(match.group(1)) if match else 0
-            if not 1 <= number <= 17:
-                errors.append(_error(line, "bad_sdg", value=_short(token)))
-            elif number not in numbers:
-                numbers.append(number)
-    return tuple(numbers)
-
-
-def _maturity(value: _Value, errors: list[ScanError]) -> float | None:
-    if value.items is not None or value.bad:
-        raw = ", ".join(text for _, text in value.items or ())
-    else:
-        raw = clean_line(value.text or "")
-        if not raw:
-            return None
-        match = _MATURITY.fullmatch(raw)
-        if match:
-            number = float(f"{match.group(1)}.{match.group(2) or '0'}")
-            if MATURITY_MIN <= number <= MATURITY_MAX:
-                return number
-    errors.append(_error(value.line, "bad_maturity", value=_short(raw), min=MATURITY_MIN, max=MATURITY_MAX))
-    return None
-
-
-def _free_text(field_name: str, value: _Value | None, limit: int, errors: list[ScanError]) -> str:
-    if value is None:
-        return ""
-    if value.bad:
-        errors.append(_error(value.line, "bad_value", field=field_name))
-        return ""
-    if value.items is not None:
-        text = clean_text("\n".join(item for _, item in value.items))
-    else:
-        text = clean_text(value.text or "")
-    if len(text) > limit:
-        errors.append(_error(value.line, "too_long", field=field_name, length=len(text), max=limit))
-    return text
-
-
-def _sub_themes(value: _Value | None, errors: list[ScanError]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if value.bad:
-        errors.append(_error(value.line, "bad_value", field="sub_themes"))
-        return ()
-    pieces = value.items if value.items is not None else ((value.line, value.text or ""),)
-    result: list[str] = []
-    seen: set[str] = set()
-    for line, piece in pieces:
-        # A list item is one sub-theme; a text holds several, separated by ";" or line breaks.
-        parts = [piece] if value.items is not None else re.split(r"[;\n\r]", piece)
-        for part in parts:
-            name = clean_line(part)
-            if not name or name.casefold() in seen:
-                continue
-            if len(name) > MAX_SUB_THEME:
-                errors.append(_error(line, "too_long", field="sub_themes", length=len(name), max=MAX_SUB_THEME))
-            seen.add(name.casefold())
-            result.append(name)
-    return tuple(result)
-
-
-def _theme(line: int, values: Mapping[str, _Value], errors: list[ScanError]) -> tuple[str, ScanTheme | None]:
-    """The cleaned name and the theme built from the raw values (None if anything is wrong).
-
-    What is wrong is added to ``errors``.
-    """
-    before = len(errors)
-    name = ""
-    raw_name = values.get("name")
-    if raw_name is not None and (raw_name.bad or raw_name.items is not None):
-        errors.append(_error(raw_name.line, "bad_value", field="name"))
-    else:
-        name = clean_line(raw_name.text or "") if raw_name is not None else ""
-        if not name:
-            errors.append(_error(raw_name.line if raw_name is not None else line, "missing_name"))
-        elif len(name) > MAX_NAME:
-            errors.append(_error(raw_name.line, "too_long", field="name", length=len(name), max=MAX_NAME))
-    description = _free_text("description", values.get("description"), MAX_DESCRIPTION, errors)
-    sub_themes = _sub_themes(values.get("sub_themes"), errors)
-    sdgs: tuple[int, ...] = ()
-    raw_sdgs = values.get("sdgs")
-    if raw_sdgs is not None:
-        if raw_sdgs.bad:
-            errors.append(_error(raw_sdgs.line, "bad_value", field="sdgs"))
-        else:
-            pieces = raw_sdgs.items if raw_sdgs.items is not None else ((raw_sdgs.line, raw_sdgs.text or ""),)
-            sdgs = _sdg_numbers(pieces, errors)
-    maturity = _maturity(values["maturity"], errors) if "maturity" in values else None
-    strengths = _free_text("strengths", values.get("strengths"), MAX_TEXT, errors)
-    weaknesses = _free_text("weaknesses", values.get("weaknesses"), MAX_TEXT, errors)
-    if len(errors) > before:
-        return name, None
-    return name, ScanTheme(
-        name=name,
-        description=description,
-        sub_themes=sub_themes,
-        sdgs=sdgs,
-        maturity=maturity,
-        strengths=strengths,
-        weaknesses=weaknesses,
-    )
-
-
-def _duplicate_names(names: list[tuple[int, str]]) -> list[ScanError]:
-    """Names used twice (ignoring case), reported on the later line."""
-    errors: list[ScanError] = []
-    first_line: dict[str, int] = {}
-    for line, name in names:
-        key = name.casefold()
-        if not key:
-            continue
-        if key in first_line:
-            errors.append(_error(line, "duplicate_name", name=_short(name, MAX_NAME), first_line=first_line[key]))
-        else:
-            first_line[key] = line
-    return errors
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,9 +206,9 @@ def _read_csv(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[S
     try:
         records = list(_records(body, delimiter, first_line=offset + 1))
     except csv.Error as error:  # e.g. a field larger than the csv module allows
-        return [], [], [_error(None, "bad_csv", detail=str(error))]
+        return [], [], [error_at(None, "bad_csv", detail=str(error))]
     if not records:
-        return [], [], [_error(None, "empty_file")]
+        return [], [], [error_at(None, "empty_file")]
 
     header_at, header = records[0]
     errors: list[ScanError] = []
@@ -486,43 +216,43 @@ def _read_csv(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[S
     unnamed: list[int] = []
     for position, cell in enumerate(header, start=1):
         raw = clean_line(cell)
-        field_name = _FIELD_OF.get(fold(raw))
+        field_name = FIELD_OF.get(fold(raw))
         if not fold(raw):
             unnamed.append(position)
             columns.append(None)
         elif field_name is None:
-            errors.append(_error(header_at, "unknown_column", column=_short(raw), position=position))
+            errors.append(error_at(header_at, "unknown_column", column=short(raw), position=position))
             columns.append(None)
         elif field_name in columns:
-            errors.append(_error(header_at, "duplicate_column", column=_short(raw), field=field_name))
+            errors.append(error_at(header_at, "duplicate_column", column=short(raw), field=field_name))
             columns.append(None)
         else:
             columns.append(field_name)
     if "name" not in columns:
-        headers = _short(", ".join(clean_line(cell) for cell in header), 200)
-        return [], [], errors + [_error(header_at, "no_name_column", columns=headers)]
+        headers = short(", ".join(clean_line(cell) for cell in header), 200)
+        return [], [], errors + [error_at(header_at, "no_name_column", columns=headers)]
 
     data_rows = records[1:]
     if len(data_rows) > MAX_THEMES:
-        return [], [], [_error(None, "too_many_rows", count=len(data_rows), max=MAX_THEMES)]
+        return [], [], [error_at(None, "too_many_rows", count=len(data_rows), max=MAX_THEMES)]
     reported_unnamed: set[int] = set()
     themes: list[ScanTheme] = []
     names: list[tuple[int, str]] = []
     for line, cells in data_rows:
         extra = [cell for cell in cells[len(columns) :] if cell.strip()]
         if extra:
-            errors.append(_error(line, "too_many_fields", expected=len(columns), found=len(cells)))
+            errors.append(error_at(line, "too_many_fields", expected=len(columns), found=len(cells)))
             continue
         for position in unnamed:
             if position not in reported_unnamed and position <= len(cells) and cells[position - 1].strip():
                 reported_unnamed.add(position)
-                errors.append(_error(line, "unknown_column", column="", position=position))
+                errors.append(error_at(line, "unknown_column", column="", position=position))
         values = {
-            field_name: _Value(line=line, text=cell)
+            field_name: Value(line=line, text=cell)
             for field_name, cell in zip(columns, cells, strict=False)
             if field_name is not None
         }
-        name, theme = _theme(line, values, errors)
+        name, theme = theme_from(line, values, errors)
         names.append((values["name"].line if "name" in values else line, name))
         if theme is not None:
             themes.append(theme)
@@ -541,21 +271,21 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _yaml_value(node: yaml.Node) -> _Value | None:
+def _yaml_value(node: yaml.Node) -> Value | None:
     if _is_null(node):
         return None
     if isinstance(node, yaml.ScalarNode):
-        return _Value(line=_line(node), text=node.value)
+        return Value(line=_line(node), text=node.value)
     if isinstance(node, yaml.SequenceNode):
         items = []
         for item in node.value:
             if _is_null(item):
                 continue
             if not isinstance(item, yaml.ScalarNode):
-                return _Value(line=_line(item), bad=True)
+                return Value(line=_line(item), bad=True)
             items.append((_line(item), item.value))
-        return _Value(line=_line(node), items=tuple(items))
-    return _Value(line=_line(node), bad=True)
+        return Value(line=_line(node), items=tuple(items))
+    return Value(line=_line(node), bad=True)
 
 
 def _read_yaml(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[ScanError]]:
@@ -564,15 +294,15 @@ def _read_yaml(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[
     except yaml.reader.ReaderError as error:  # a character YAML does not allow
         line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
         character = ord(error.character) if isinstance(error.character, str) else error.character
-        return [], [], [_error(line, "bad_yaml", detail=f"unacceptable character #x{character:04x}")]
+        return [], [], [error_at(line, "bad_yaml", detail=f"unacceptable character #x{character:04x}")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = error.problem or error.context or "invalid YAML"
-        return [], [], [_error(mark.line + 1 if mark else None, "bad_yaml", detail=detail)]
+        return [], [], [error_at(mark.line + 1 if mark else None, "bad_yaml", detail=detail)]
     except (yaml.YAMLError, RecursionError, ValueError) as error:
-        return [], [], [_error(None, "bad_yaml", detail=type(error).__name__)]
+        return [], [], [error_at(None, "bad_yaml", detail=type(error).__name__)]
     if root is None or _is_null(root):
-        return [], [], [_error(None, "empty_file")]
+        return [], [], [error_at(None, "empty_file")]
 
     items_node = root
     if isinstance(root, yaml.MappingNode):
@@ -580,37 +310,37 @@ def _read_yaml(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[
         list_key = next((key for key in keys if key in _THEME_LIST_KEYS), None)
         if list_key is not None:
             items_node = keys[list_key]
-        elif any(key in _FIELD_OF for key in keys):
+        elif any(key in FIELD_OF for key in keys):
             items_node = yaml.SequenceNode("tag:yaml.org,2002:seq", [root], root.start_mark, root.end_mark)
         else:
             detail = "expected a list of themes, or a mapping with the key 'themes'"
-            return [], [], [_error(_line(root), "bad_yaml", detail=detail)]
+            return [], [], [error_at(_line(root), "bad_yaml", detail=detail)]
     if _is_null(items_node):
-        return [], [], [_error(None, "empty_file")]
+        return [], [], [error_at(None, "empty_file")]
     if not isinstance(items_node, yaml.SequenceNode):
-        return [], [], [_error(_line(items_node), "bad_yaml", detail="expected a list of themes")]
+        return [], [], [error_at(_line(items_node), "bad_yaml", detail="expected a list of themes")]
 
     items = [item for item in items_node.value if not _is_null(item)]
     if len(items) > MAX_THEMES:
-        return [], [], [_error(None, "too_many_rows", count=len(items), max=MAX_THEMES)]
+        return [], [], [error_at(None, "too_many_rows", count=len(items), max=MAX_THEMES)]
     errors: list[ScanError] = []
     themes: list[ScanTheme] = []
     names: list[tuple[int, str]] = []
     for item in items:
         line = _line(item)
         if isinstance(item, yaml.ScalarNode):  # "- Duurzaam aankopen": a theme with only a name
-            values = {"name": _Value(line=line, text=item.value)}
+            values = {"name": Value(line=line, text=item.value)}
         elif isinstance(item, yaml.MappingNode):
             values = {}
             seen: set[str] = set()
             for key_node, value_node in item.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
-                field_name = _FIELD_OF.get(fold(key))
+                field_name = FIELD_OF.get(fold(key))
                 if field_name is None:
-                    errors.append(_error(_line(key_node), "unknown_column", column=_short(clean_line(key))))
+                    errors.append(error_at(_line(key_node), "unknown_column", column=short(clean_line(key))))
                 elif field_name in seen:
                     errors.append(
-                        _error(_line(key_node), "duplicate_column", column=_short(clean_line(key)), field=field_name)
+                        error_at(_line(key_node), "duplicate_column", column=short(clean_line(key)), field=field_name)
                     )
                 else:
                     seen.add(field_name)
@@ -618,9 +348,9 @@ def _read_yaml(text: str) -> tuple[list[ScanTheme], list[tuple[int, str]], list[
                     if value is not None:
                         values[field_name] = value
         else:
-            errors.append(_error(line, "bad_yaml", detail="expected a theme: a name, or keys like 'name' and 'sdgs'"))
+            errors.append(error_at(line, "bad_yaml", detail="expected a theme: a name, or keys like 'name' and 'sdgs'"))
             continue
-        name, theme = _theme(line, values, errors)
+        name, theme = theme_from(line, values, errors)
         names.append((values["name"].line if "name" in values else line, name))
         if theme is not None:
             themes.append(theme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.render import Texts
-from method.themes.scan_import import ERROR_CODES, ScanError
+from method.themes.scan_rows import ERROR_CODES, ScanError
 from storage import themes, trajectories
 from tests.harness import Harness
 

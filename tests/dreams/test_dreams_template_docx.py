@@ -25,8 +25,8 @@ from bot.documents.dream_template import (
     TemplateTheme,
     build_template,
     clean,
-    read_filled,
 )
+from bot.documents.dream_template_read import read_filled
 
 THEMES = (
     TemplateTheme("duurzaam-aankopen", "Duurzaam aankopen", "Kraantjeswater in plaats van flessenwater."),

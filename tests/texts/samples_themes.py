@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from method.themes.scan_import import ERROR_CODES, ScanError
+from method.themes.scan_rows import ERROR_CODES, ScanError
 from storage.records import ThemeDetail, ThemeRecord, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(1, -100, "Kopgroep", "Gemeente Zottegem", "nl", "Europe/Brussels", "tok", "setup", True)

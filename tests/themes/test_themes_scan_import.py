@@ -7,7 +7,8 @@ import codecs
 import pytest
 
 from method.themes import scan_import
-from method.themes.scan_import import (
+from method.themes.scan_import import parse_scan, template_csv
+from method.themes.scan_rows import (
     ERROR_CODES,
     MAX_ERRORS,
     MAX_FILE_BYTES,
@@ -15,8 +16,6 @@ from method.themes.scan_import import (
     ScanError,
     ScanImport,
     ScanTheme,
-    parse_scan,
-    template_csv,
 )
 
 

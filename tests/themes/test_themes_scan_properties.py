@@ -11,15 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from method.themes.scan_import import (
-    ERROR_CODES,
-    MAX_ERRORS,
-    MAX_NAME,
-    MAX_THEMES,
-    ScanImport,
-    ScanTheme,
-    parse_scan,
-)
+from method.themes.scan_import import parse_scan
+from method.themes.scan_rows import ERROR_CODES, MAX_ERRORS, MAX_NAME, MAX_THEMES, ScanImport, ScanTheme
 
 FILENAMES = st.sampled_from([None, "", "scan.csv", "scan.CSV", "scan.yaml", "scan.yml", "scan.txt", "scan", "a.b.tsv"])
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
