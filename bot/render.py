@@ -9,7 +9,7 @@ languages hold the same names; ``tests/test_texts.py`` checks that.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,7 +82,8 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
 
 
 def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
-    """``fmt_date``, ``fmt_datetime`` and ``fmt_number`` for templates: the user's language, the group's time zone."""
+    """``fmt_date``, ``fmt_datetime``, ``fmt_time``, ``fmt_weekday`` and ``fmt_number`` for templates:
+    the user's language, the group's time zone."""
     locale = LOCALES[lang]
     at = "'om'" if lang == "nl" else "'at'"
 
@@ -97,7 +98,24 @@ def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
     def fmt_number(value: float) -> str:
         return format_decimal(value, format="#,##0.##", locale=locale)
 
-    return {"fmt_date": fmt_date, "fmt_datetime": fmt_datetime, "fmt_number": fmt_number}
+    def fmt_time(value: datetime) -> str:
+        return format_datetime(value.astimezone(tz), "HH:mm", locale=locale)
+
+    def fmt_weekday(value: date | int) -> str:
+        """The weekday of a day, or of a number (0 is Monday)."""
+        if isinstance(value, int):
+            day: date = date(2026, 1, 5) + timedelta(days=value)  # 5 January 2026 is a Monday
+        else:
+            day = value.astimezone(tz) if isinstance(value, datetime) else value
+        return format_date(day, "EEEE", locale=locale)
+
+    return {
+        "fmt_date": fmt_date,
+        "fmt_datetime": fmt_datetime,
+        "fmt_number": fmt_number,
+        "fmt_time": fmt_time,
+        "fmt_weekday": fmt_weekday,
+    }
 
 
 def mention(person: object) -> Markup:

@@ -72,6 +72,7 @@ async def next_session_command(update: Update, context: BotContext) -> None:
                 context.render(
                     "dreams/date_problem",
                     problem="empty",
+                    moment=moment,
                     planned=planned,
                     day=None,
                     example="",
@@ -86,6 +87,7 @@ async def next_session_command(update: Update, context: BotContext) -> None:
         text_problem = context.render(
             "dreams/date_problem",
             problem=problem,
+            moment=moment,
             planned=None,
             day=day,
             example=text[:40],
@@ -93,12 +95,17 @@ async def next_session_command(update: Update, context: BotContext) -> None:
         )
         await send_html(context.bot, trajectory.chat_id, text_problem)
         return
-    session, before = await context.db.run(reminders.plan_session, trajectory.id, moment.value, now())
-    await announce_session(context, trajectory, session, before)
+    session, before = await context.db.run(reminders.plan_session, trajectory.id, moment.value, now(), moment.end)
+    await announce_session(context, trajectory, session, before, assumed=moment.day_part)
 
 
 async def announce_session(
-    context: BotContext, trajectory: TrajectoryRecord, session: NextSession, before: datetime | None
+    context: BotContext,
+    trajectory: TrajectoryRecord,
+    session: NextSession,
+    before: datetime | None,
+    *,
+    assumed: str | None = None,
 ) -> None:
     lang = trajectory.language
     collection = await context.db.run(dreams.collection, trajectory.id)
@@ -113,6 +120,7 @@ async def announce_session(
         collecting=collecting,
         moments=moments,
         weekday=weekday,
+        assumed=assumed,
         timezone=trajectory.timezone,
     )
     await send_html(context.bot, trajectory.chat_id, text)
@@ -120,6 +128,13 @@ async def announce_session(
     await context.bot.send_document(
         trajectory.chat_id, InputFile(data, filename=context.texts.label(lang, "dreams.calendar_file"))
     )
+
+
+def session_minutes(session: NextSession) -> int:
+    """The session's length for the invitation: as given ("19u30-21u"), else the usual two hours."""
+    if session.ends_at is None:
+        return SESSION_MINUTES
+    return max(1, min(24 * 60, int((session.ends_at - session.starts_at).total_seconds() // 60)))
 
 
 def calendar_invitation(
@@ -136,7 +151,7 @@ def calendar_invitation(
     return session_invite(
         uid=f"kopgroep-session-{session.id}-{abs(trajectory.chat_id)}@{bot_username or 'kopgroep'}.t.me",
         starts_at=session.starts_at,
-        duration_minutes=SESSION_MINUTES,
+        duration_minutes=session_minutes(session),
         title=title,
         description=services.texts.label(lang, "dreams.calendar_description"),
         location=None,

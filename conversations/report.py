@@ -132,7 +132,7 @@ async def decision_command(update: Update, context: BotContext) -> None:
     parsed = parse_decision(parts[1], today(trajectory))
     if not isinstance(parsed, DecisionInput):
         await send_html(
-            context.bot, trajectory.chat_id, context.render("report/decision_problem", code=parsed.code, guided=False)
+            context.bot, trajectory.chat_id, context.render("report/decision_problem", code=parsed.code, moment=parsed.moment, guided=False)
         )
         return
     await record_and_announce(update, context, trajectory, parsed)
@@ -168,10 +168,11 @@ async def decision_reply(update: Update, context: BotContext, prompt: PromptReco
     if not isinstance(parsed, DecisionInput) or prompt.payload not in decisions.OUTCOMES:
         # The question stays open: a new reply to it may try again.
         code = parsed.code if not isinstance(parsed, DecisionInput) else "outcome"
+        moment = parsed.moment if not isinstance(parsed, DecisionInput) else None
         await send_html(
             context.bot,
             message.chat_id,
-            context.render("report/decision_problem", code=code, guided=True),
+            context.render("report/decision_problem", code=code, moment=moment, guided=True),
             reply_to=message.message_id,
         )
         return True

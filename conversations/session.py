@@ -38,7 +38,7 @@ async def open_session(update: Update, context: BotContext) -> None:
         if moment.ok and moment.value is not None and moment.value.date() < now.astimezone(moment.value.tzinfo).date():
             moment = type(moment)(None, "past")
         if not moment.ok:
-            await send_html(context.bot, trajectory.chat_id, context.render("session/date_problem", problem=moment.problem))
+            await send_html(context.bot, trajectory.chat_id, context.render("session/date_problem", problem=moment.problem, moment=moment))
             return
         starts_at = moment.value
     meeting = await context.db.run(synthesis.open_meeting, trajectory.id, starts_at)

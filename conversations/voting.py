@@ -56,7 +56,7 @@ async def open_round(update: Update, context: BotContext) -> None:
     if words:
         moment = parse_moment(" ".join(words), now=utcnow(), tz=context.services.settings.tz)
         if not moment.ok:
-            await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date"))
+            await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date", moment=moment))
             return
         deadline = moment.value
     current = await context.db.run(voting.open_round_of, trajectory.id)
@@ -260,7 +260,7 @@ async def extend_round(update: Update, context: BotContext) -> None:
         return
     moment = parse_moment(" ".join(context.args or []), now=utcnow(), tz=context.services.settings.tz)
     if not moment.ok or moment.value is None:
-        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_date"))
+        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_date", moment=moment))
         return
     await extend_to(context, current, moment.value)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from method.dates import FILLERS, parse_moment
+from method.dates import FILLERS, Moment, parse_moment
 from method.text_input import clean_text
 
 OUTCOME_WORDS = {
@@ -49,7 +49,8 @@ class DecisionInput:
 
 @dataclass(frozen=True)
 class DecisionProblem:
-    code: str  # empty | outcome | date | far | long
+    code: str  # empty | outcome | date | weekday | far | long
+    moment: Moment | None = None  # with "weekday": the weekday and the date that disagree
 
 
 def parse_outcome(word: str) -> str | None:
@@ -71,6 +72,8 @@ def parse_date_and_remarks(outcome: str, text: str, today: date) -> DecisionInpu
     """A date at the start of ``text``, the rest as remarks (the guided version's answer)."""
     words = text.split()
     found = _date_prefix(words, today)
+    if isinstance(found, Moment):
+        return DecisionProblem("weekday", found)
     if found is None:
         return DecisionProblem("date")
     decided_on, used = found
@@ -88,11 +91,14 @@ def parse_date_and_remarks(outcome: str, text: str, today: date) -> DecisionInpu
     return DecisionInput(outcome, decided_on, remarks)
 
 
-def _date_prefix(words: list[str], today: date) -> tuple[date, int] | None:
-    """The longest run of first words that is a date, without trailing filler words."""
+def _date_prefix(words: list[str], today: date) -> tuple[date, int] | Moment | None:
+    """The longest run of first words that is a date, without trailing filler words; a weekday that
+    does not match its date is that moment (asked back, never a shorter guess)."""
     now = datetime.combine(today, time(12, 0), UTC)
     for count in range(min(len(words), MAX_DATE_WORDS), 0, -1):
         day = _day(words[:count], now, today)
+        if isinstance(day, Moment):
+            return day
         if day is None:
             continue
         while count > 1 and words[count - 1].lower() in FILLERS and _day(words[: count - 1], now, today) == day:
@@ -101,9 +107,11 @@ def _date_prefix(words: list[str], today: date) -> tuple[date, int] | None:
     return None
 
 
-def _day(words: list[str], now: datetime, today: date) -> date | None:
+def _day(words: list[str], now: datetime, today: date) -> date | Moment | None:
     phrase = " ".join(word.rstrip(":") for word in words)
     moment = parse_moment(phrase, now=now, tz=_UTC, need_time=False, allow_past=True)
+    if moment.problem == "weekday":
+        return moment
     if not moment.ok or moment.value is None:
         return None
     day = moment.value.date()

@@ -211,6 +211,7 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when given ("19u30-21u")
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     synthesis_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Bumped each time the planned date changes, so calendars update the invitation (.ics).

@@ -448,6 +448,7 @@ class NextSession:
     trajectory_id: int
     starts_at: datetime
     ics_sequence: int
+    ends_at: datetime | None = None
 
 
 @dataclass(frozen=True)

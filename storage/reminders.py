@@ -62,7 +62,7 @@ def _planned(session: Session, trajectory_id: int, now: datetime) -> Meeting | N
 def _next_session(row: Meeting | None) -> NextSession | None:
     if row is None or row.starts_at is None:
         return None
-    return NextSession(row.id, row.trajectory_id, row.starts_at, row.ics_sequence)
+    return NextSession(row.id, row.trajectory_id, row.starts_at, row.ics_sequence, row.ends_at)
 
 
 def next_session(session: Session, trajectory_id: int, now: datetime) -> NextSession | None:
@@ -71,24 +71,29 @@ def next_session(session: Session, trajectory_id: int, now: datetime) -> NextSes
 
 
 def plan_session(
-    session: Session, trajectory_id: int, starts_at: datetime, now: datetime
+    session: Session, trajectory_id: int, starts_at: datetime, now: datetime, ends_at: datetime | None = None
 ) -> tuple[NextSession, datetime | None]:
     """Record the next session, or move the planned one; returns it and its former start.
 
     Moving it bumps the calendar sequence and replaces the reminders that were still pending;
-    those already sent stay, so nobody gets the same reminder twice.
+    those already sent stay, so nobody gets the same reminder twice. A new end alone (the same
+    start) only updates the invitation.
     """
     row = _planned(session, trajectory_id, now)
     before = None
     if row is None:
-        row = Meeting(trajectory_id=trajectory_id, starts_at=starts_at, opened_at=None, ics_sequence=0)
+        row = Meeting(trajectory_id=trajectory_id, starts_at=starts_at, ends_at=ends_at, opened_at=None, ics_sequence=0)
         session.add(row)
         session.flush()
     elif row.starts_at != starts_at:
         before = row.starts_at
         row.starts_at = starts_at
+        row.ends_at = ends_at
         row.ics_sequence += 1
         _drop_pending(session, row.id)
+    elif row.ends_at != ends_at:
+        row.ends_at = ends_at
+        row.ics_sequence += 1
     sync(session, trajectory_id, now)
     planned = _next_session(row)
     assert planned is not None

@@ -187,6 +187,8 @@ async def test_docx_round_trip(harness: Harness, clock: Clock) -> None:
         ("binnenkort ergens", "Die datum begrijp ik niet"),
         ("31/02 14u", "Die datum begrijp ik niet"),
         ("10 december 25u", "Die datum begrijp ik niet"),
+        ("dinsdag 10 december 14u", "10 december 2026 is een donderdag, geen dinsdag. Welke dag bedoel je?"),
+        ("vrijdag 10/12 14u", "is een donderdag, geen vrijdag"),
     ],
 )
 async def test_next_session_bad_input_gets_a_clear_question(
@@ -222,6 +224,43 @@ async def test_next_session_in_dutch_and_english(harness: Harness, clock: Clock,
     assert "BEGIN:VEVENT" in ics and "SEQUENCE:0" in ics and "20261210T" in ics
     session = await harness.db.run(reminders.next_session, trajectory_id, START)
     assert session is not None and session.starts_at == SESSION_UTC
+
+
+@pytest.mark.parametrize(
+    "typed, shown, assumed",
+    [
+        ("donderdag 10 december 14u-16u", "donderdag 10 december 2026 om 14:00 tot 16:00.", False),
+        ("do 10/12 van 14u tot 16u", "donderdag 10 december 2026 om 14:00 tot 16:00.", False),
+        ("volgende week donderdag 14u-16u", "donderdag 10 december 2026 om 14:00 tot 16:00.", False),
+        ("10 december 's namiddags", "donderdag 10 december 2026 om 14:00.", True),
+    ],
+)
+async def test_next_session_as_invitations_write_it(
+    harness: Harness, clock: Clock, typed: str, shown: str, assumed: bool
+) -> None:
+    """A weekday, a time range, a part of the day: the start kept, the end in the invitation."""
+    core = harness.core
+    group, people, _, trajectory_id = await dream_group(harness, members=2)
+    await harness.say(people[0], group, f"/volgendesessie {typed}")
+    announcement = core.sent_messages(group["id"])[-2]["text"]
+    assert announcement.startswith(f"📅 Volgende sessie: {shown}")
+    assert ("Je gaf geen uur: ik noteer 14:00." in announcement) is assumed
+    (invitation,) = [c for c in core.calls_of("sendDocument") if c.ok]
+    ics = core.files[invitation.result["document"]["file_id"]]["content"].decode()
+    assert "DTSTART:20261210T130000Z" in ics
+    assert "DTEND:20261210T150000Z" in ics  # until 16u, or two hours when no end was given
+    session = await harness.db.run(reminders.next_session, trajectory_id, START)
+    assert session is not None and session.starts_at == SESSION_UTC
+    assert session.ends_at == (None if assumed else SESSION_UTC + timedelta(hours=2))
+
+
+async def test_a_new_end_alone_updates_the_invitation(harness: Harness, clock: Clock) -> None:
+    core = harness.core
+    group, people, _, trajectory_id = await dream_group(harness, members=2)
+    await harness.say(people[0], group, "/volgendesessie 10 december 14u-16u")
+    await harness.say(people[0], group, "/volgendesessie 10 december 14u-17u")
+    icses = [core.files[c.result["document"]["file_id"]]["content"].decode() for c in core.calls_of("sendDocument") if c.ok]
+    assert "DTEND:20261210T160000Z" in icses[-1] and "SEQUENCE:1" in icses[-1]
 
 
 async def test_moving_the_session_updates_the_invitation_and_the_reminders(harness: Harness, clock: Clock) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from method.dates import Moment
 from method.dreams.commands import Edit
 from storage.records import (
     DreamCollectionRecord,
@@ -32,6 +33,8 @@ THEMES = (
 )
 EXAMPLES = {11: "Sociale en milieucriteria opnemen.", 12: "Documenten <vereenvoudigen>.", 13: "Fietsenstallingen."}
 SESSION = NextSession(5, 1, STARTS, 0)
+SESSION_WITH_END = NextSession(5, 1, STARTS, 1, STARTS + timedelta(minutes=90))
+WEEKDAY_MISMATCH = Moment(None, "weekday", weekday_given=1, day=date(2026, 12, 10))  # "dinsdag 10 december"
 OPEN = DreamCollectionRecord(1, 1, datetime(2026, 11, 26, 10, 0, tzinfo=UTC), (72, 24), None)
 PUBLISHED = DreamCollectionRecord(1, 1, OPEN.started_at, (72, 24), datetime(2026, 12, 9, 18, 0, tzinfo=UTC))
 
@@ -221,11 +224,13 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {"problem": "empty", "planned": SESSION, "day": None, "example": ""},
         {"problem": "empty", "planned": None, "day": None, "example": ""},
         {"problem": "unclear", "planned": None, "day": None, "example": ""},
+        {"problem": "weekday", "planned": None, "day": None, "example": "", "moment": WEEKDAY_MISMATCH},
     ],
     "dreams/next_session": [
-        {"session": SESSION, "before": None, "collecting": True, "moments": (STARTS, STARTS), "weekday": "donderdag"},
-        {"session": SESSION, "before": STARTS, "collecting": False, "moments": (), "weekday": "Thursday"},
-        {"session": SESSION, "before": None, "collecting": True, "moments": (), "weekday": "donderdag"},
+        {"session": SESSION, "before": None, "collecting": True, "moments": (STARTS, STARTS), "weekday": "donderdag", "assumed": None},
+        {"session": SESSION, "before": STARTS, "collecting": False, "moments": (), "weekday": "Thursday", "assumed": None},
+        {"session": SESSION, "before": None, "collecting": True, "moments": (), "weekday": "donderdag", "assumed": None},
+        {"session": SESSION_WITH_END, "before": None, "collecting": True, "moments": (STARTS,), "weekday": "donderdag", "assumed": "evening"},
     ],
     "dreams/reminder_hours": [
         {"hours": (72, 24), "moments": (STARTS, STARTS), "session": SESSION},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from method.dates import Moment
 from storage.records import DecisionRecord, ReportData, ReportMembers
 
 
@@ -46,7 +47,8 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {"code": code, "guided": guided}
         for code in ("outcome", "date", "far", "long", "empty")
         for guided in (False, True)
-    ],
+    ]
+    + [{"code": "weekday", "guided": True, "moment": Moment(None, "weekday", weekday_given=2, day=date(2026, 12, 10))}],
     "report/decision_announced": [
         {"decision": APPROVED},
         {"decision": DecisionRecord("rejected", date(2026, 12, 12), None, None)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from method.dates import Moment
 from method.progress import Facts, progress
 from storage.records import DecisionRecord, MeetingRecord, TrajectoryRecord
 
@@ -30,7 +31,10 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             "decision": DecisionRecord("approved", date(2026, 12, 12), None, "Akkoord <met> de thema's"),
         },
     ],
-    "session/date_problem": [{"problem": "past"}, {"problem": "unclear"}, {"problem": "empty"}],
+    "session/date_problem": [
+        {"problem": "past"}, {"problem": "unclear"}, {"problem": "empty"},
+        {"problem": "weekday", "moment": Moment(None, "weekday", weekday_given=4, day=date(2026, 12, 10))},
+    ],
     "session/pin_failed": [{}],
     "session/notes": [{"kinds": KINDS, "names": NAMES, "notes": {"sterktes": "Goede <samenwerking>"}}],
     "session/note_saved": [{"name": "Agenda", "removed": False}, {"name": "Agenda", "removed": True}],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from method.dates import Moment
 from method.voting import compare_rounds, evaluate, tally_round
 from method.voting.consensus import DEFAULT_RULE
 from storage.records import BallotTheme, BallotView, ParkedTheme, RoundRecord, VotingSettings
@@ -88,7 +89,8 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         for code in ("no_themes", "too_few_themes", "no_members", "already_open", "none_open", "no_round", "no_rounds",
                      "no_proposal", "unknown_theme", "bad_date", "bad_setting", "round_open", "private_closed", "other")
         for count in (1, 2)
-    ],
+    ]
+    + [{"code": "bad_date", "moment": Moment(None, "weekday", weekday_given=0, day=date(2026, 12, 10))}],
     "voting/consensus": [{"chosen": ["A", "B <c>", "C"], "parked": ["D", "E"]}, {"chosen": ["A"], "parked": []}],
     "voting/parked": [
         {"themes": [ParkedTheme(4, "Interne werking", 2, 1.43, 0.0), ParkedTheme(5, "Nog niet gestemd", None, None, None)]},
