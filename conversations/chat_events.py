@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.menus import refresh_group
 from storage import trajectories
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ async def group_migrated(update: Update, context: BotContext) -> None:
         return
     moved = await context.db.run(trajectories.move_chat, old, new)
     if moved is not None:
+        await refresh_group(context.bot, context.texts, context.db, moved.id)
         log.info("trajectory %s moved from chat %s to supergroup %s", moved.id, old, new)
 
 

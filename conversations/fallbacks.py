@@ -8,10 +8,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.menus import ADMINS, GROUP
+from bot.menus import GROUP, MODERATOR
 from bot.messaging import send_html
 
-GROUP_COMMANDS = frozenset(ADMINS + GROUP) - {"help", "taal"}
+GROUP_COMMANDS = frozenset(MODERATOR + GROUP) - {"help", "taal"}
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

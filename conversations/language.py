@@ -9,6 +9,7 @@ from bot.config import LANGUAGES
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import LANGUAGE_PATTERN, language_keyboard
+from bot.menus import private_menu, refresh_group
 from bot.messaging import edit_html, send_html
 from storage import people, trajectories
 
@@ -30,6 +31,7 @@ async def group_language(update: Update, context: BotContext) -> None:
         await send_html(context.bot, trajectory.chat_id, context.render("language/unknown"))
         return
     await context.db.run(trajectories.set_language, trajectory.id, choice.lower())
+    await refresh_group(context.bot, context.texts, context.db, trajectory.id)
     await send_html(context.bot, trajectory.chat_id, context.render("language/changed", lang=choice.lower(), scope="group"))
 
 
@@ -50,6 +52,7 @@ async def private_language(update: Update, context: BotContext) -> None:
         await send_html(context.bot, chat.id, context.render("language/unknown"))
         return
     await context.db.run(people.set_person_language, telegram_user(user), choice.lower())
+    await private_menu(context.bot, context.texts, chat.id, choice.lower())
     await send_html(context.bot, chat.id, context.render("language/changed", lang=choice.lower(), scope="private"))
 
 
@@ -64,6 +67,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await context.db.run(people.set_person_language, telegram_user(query.from_user), code)
+        await private_menu(context.bot, context.texts, query.message.chat.id, code)
         await edit_html(query, context.render("language/changed", lang=code, scope="private"))
         return
     actor = context.actor
@@ -75,6 +79,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await context.db.run(trajectories.set_language, actor.trajectory.id, code)
+    await refresh_group(context.bot, context.texts, context.db, actor.trajectory.id)
     await edit_html(query, context.render("language/changed", lang=code, scope="group"))
 
 

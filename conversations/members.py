@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only, registered_group
 from bot.keyboards import MODERATOR_PATTERN, moderator_keyboard
+from bot.menus import refresh_group
 from bot.messaging import drop_buttons, send_html
 from storage import people
 from storage.people import JOINED, MODERATOR
@@ -55,6 +56,7 @@ async def take_over(context: BotContext, trajectory_id: int, chat_id: int, user_
         )
         return
     await context.db.run(people.make_moderator, trajectory_id, telegram_user(member.user))
+    await refresh_group(context.bot, context.texts, context.db, trajectory_id)
     await send_html(
         context.bot, chat_id, context.render("members/moderator_took_over", person=telegram_user(member.user))
     )
@@ -100,6 +102,8 @@ async def promote(context: BotContext, trajectory_id: int, chat_id: int, user_id
         await send_html(context.bot, chat_id, context.render("members/moderator_not_admin", person=person))
         return False
     added = await context.db.run(people.make_moderator, trajectory_id, person)
+    if added:
+        await refresh_group(context.bot, context.texts, context.db, trajectory_id)
     template = "members/moderator_added" if added else "members/moderator_already"
     await send_html(context.bot, chat_id, context.render(template, person=person))
     return added
@@ -141,6 +145,8 @@ async def member_left(update: Update, context: BotContext) -> None:
     )
     await context.db.run(people.note_left_group, message.chat_id, message.left_chat_member.id)
     if was_moderator:
+        assert context.actor is not None and context.actor.trajectory is not None
+        await refresh_group(context.bot, context.texts, context.db, context.actor.trajectory.id, former=(message.left_chat_member.id,))
         await moderator_left(context, message.left_chat_member)
 
 

@@ -9,6 +9,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, filters
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard, organisation_prompt
+from bot.menus import refresh_group
 from bot.messaging import send_html
 from conversations.help import show_help
 from method.text_input import clean_text
@@ -62,6 +63,7 @@ async def register(update: Update, context: BotContext, chat_id: int, title: str
     )
     lang = trajectory.language
     moderator = telegram_user(by_user)
+    await refresh_group(context.bot, context.texts, context.db, trajectory.id)
     keyboard = join_keyboard(context.texts, lang, context.bot.username, trajectory.join_token)
     if not created:
         await send_html(context.bot, chat_id, context.render("onboarding/welcome_back", lang=lang), reply_markup=keyboard)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import json
 import re
 import threading
 import time
@@ -179,6 +180,19 @@ class FakeTelegram(BotApiMethods):
         with self.lock:
             state = self._group(chat)
             state.members[self._user(user)["id"]] = status
+
+    def leave_group(self, chat: ChatRef, user: UserRef) -> dict[str, Any]:
+        """A user leaves a group: status left, and the service message every bot in it receives."""
+        with self.lock:
+            state = self._group(chat)
+            u = self._user(user)
+            if state.status(u["id"]) not in MEMBER_STATUSES:
+                raise ValueError(f"{u['first_name']} is not in {state.label()}")
+            state.members[u["id"]] = "left"
+            stored = self._store(state, u, {"left_chat_member": dict(u)})
+            if state.status(self.bot["id"]) in MEMBER_STATUSES:
+                self._push("message", stored.data)
+            return stored.data
 
     def block_bot(self, user: UserRef) -> dict[str, Any] | None:
         """The user blocks the bot: later sends answer 403; bot gets my_chat_member."""
@@ -599,6 +613,31 @@ class FakeTelegram(BotApiMethods):
         """All undeleted messages in a chat (users' and bot's), in order."""
         with self.lock:
             return [copy.deepcopy(m.data) for m in self._all_messages(chat_id)]
+
+    def menu_of(self, user: UserRef, chat: ChatRef, language: str = "") -> list[str]:
+        """The command names ``user`` sees in ``chat``'s menu, by Telegram's order of scopes.
+
+        Group chats: chat_member, chat_administrators (admins), chat, all_chat_administrators
+        (admins), all_group_chats, default; private chats: chat, all_private_chats, default; each
+        first with the user's language, then without (core.telegram.org/bots/api, "Determining
+        list of commands")."""
+        with self.lock:
+            user_id, state = self._user(user)["id"], self.chats[self._chat_id(chat)]
+            admin = state.status(user_id) in ADMIN_STATUSES
+            if state.is_group:
+                scopes = [{"type": "chat_member", "chat_id": state.id, "user_id": user_id}]
+                scopes += [{"type": "chat_administrators", "chat_id": state.id}] if admin else []
+                scopes += [{"type": "chat", "chat_id": state.id}]
+                scopes += [{"type": "all_chat_administrators"}] if admin else []
+                scopes += [{"type": "all_group_chats"}, {"type": "default"}]
+            else:
+                scopes = [{"type": "chat", "chat_id": state.id}, {"type": "all_private_chats"}, {"type": "default"}]
+            for scope in scopes:
+                for lang in ([language] if language else []) + [""]:
+                    found = self.commands.get((json.dumps(scope, sort_keys=True), lang))
+                    if found is not None:
+                        return [command["command"] for command in found]
+            return []
 
     def calls_of(self, method: str) -> list[CallRecord]:
         """Recorded calls of one method (case-insensitive)."""

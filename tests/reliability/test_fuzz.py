@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from telegram import Update
 
-from bot.menus import ADMINS, PRIVATE
+from bot.menus import MODERATOR, PRIVATE
 from storage.models import (
     Ballot,
     Contribution,
@@ -79,7 +79,7 @@ PREFIXES = (
 )
 MODERATOR_ONLY = tuple(
     c
-    for c in ADMINS
+    for c in MODERATOR
     if c
     not in ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip")
 )
@@ -168,13 +168,13 @@ STEPS = st.one_of(
     st.tuples(
         st.just("unknown_command"),
         st.sampled_from(["moderator", "member", "outsider"]),
-        st.from_regex(r"/[a-z]{1,12}", fullmatch=True).filter(lambda c: c[1:] not in ADMINS + PRIVATE + ("start",)),
+        st.from_regex(r"/[a-z]{1,12}", fullmatch=True).filter(lambda c: c[1:] not in MODERATOR + PRIVATE + ("start",)),
     ),
     st.tuples(st.just("moderator_command_by_member"), st.just("member"), commands(MODERATOR_ONLY)),
     st.tuples(st.just("outsider_private_text"), st.just("outsider"), TEXT.filter(lambda t: not t.startswith("/"))),
     st.tuples(st.just("press_by_member"), st.sampled_from(["moderator", "member"]), callback_data()),
     st.tuples(st.just("private_text"), st.sampled_from(["moderator", "member"]), TEXT),
-    st.tuples(st.just("group_command"), st.sampled_from(["moderator", "member"]), commands(ADMINS)),
+    st.tuples(st.just("group_command"), st.sampled_from(["moderator", "member"]), commands(MODERATOR)),
     st.tuples(st.just("private_command"), st.sampled_from(["moderator", "member"]), commands(PRIVATE)),
     st.tuples(
         st.just("odd_message"),
