@@ -43,8 +43,11 @@ _QUESTION_CHANGES = {
 
 
 def _rest(update: Update) -> str:
+    """The command's words; none when a button ran it (conversations/next_step.py)."""
     message = update.effective_message
-    return command_rest(message.text if message is not None else None)
+    if update.callback_query is not None or message is None:
+        return ""
+    return command_rest(message.text)
 
 
 # --- /vragen --------------------------------------------------------------------------------

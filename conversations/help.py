@@ -1,4 +1,5 @@
-"""/help (and /start in private): what the bot does and which commands there are, per role."""
+"""/help (and /start in private): what the bot does and which commands there are, per role;
+for a moderator in the group, the next-step card (conversations/next_step.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
 from bot.messaging import send_html
+from conversations.next_step import show_card
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -27,7 +29,11 @@ async def show_help(update: Update, context: BotContext) -> None:
         if trajectory is None:
             text = context.render("onboarding/not_registered")
         else:
-            role = "moderator" if actor and actor.is_moderator else ("member" if actor and actor.is_member else None)
+            if actor is not None and actor.is_moderator:
+                # What a moderator needs is the next step, with its button; the full list is one press away.
+                await show_card(context, trajectory.id, chat.id)
+                return
+            role = "member" if actor and actor.is_member else None
             text = context.render("help/group", trajectory=trajectory, role=role)
     await send_html(context.bot, chat.id, text)
 

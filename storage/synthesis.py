@@ -18,6 +18,7 @@ from storage.models import (
     Meeting,
     Theme,
     TrajectoryNote,
+    VotingRound,
     utcnow,
 )
 from storage.records import MeetingRecord, ScanFinding, SynthesisData
@@ -84,6 +85,17 @@ def facts(session: Session, trajectory_id: int) -> Facts:
         themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
         dream_images=dream_images or 0, goals=goals or 0, decisions=decided or 0, evaluations=evaluations or 0,
     )
+
+
+def where_we_are(session: Session, trajectory_id: int) -> tuple[Facts, int | None, bool]:
+    """For the next-step card: the method's facts, the open round's number (if any), a dialogue running."""
+    open_round = session.scalar(
+        select(VotingRound.number).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")
+    )
+    running = session.scalar(
+        select(func.count()).select_from(Dialogue).where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_(None))
+    )
+    return facts(session, trajectory_id), open_round, bool(running)
 
 
 def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:

@@ -185,7 +185,11 @@ async def test_help_per_role_and_menus_per_scope_and_language(harness: Harness) 
     group, users = group_with(core, "Anne", "Bart")
     await harness.add_bot(group, users["Anne"])
     await harness.say(users["Anne"], group, "/help")
-    assert "Voor de moderator" in harness.last_text(group)
+    card = harness.last_from_bot(group)
+    assert "Volgende stap:" in card["text"] and len(card["text"]) < 1000
+    assert [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row] == [
+        "📚 Thema's uit een lijst", "📋 Alle commando's",
+    ]
     await harness.say(users["Bart"], group, "/help")
     assert "Voor de moderator" not in harness.last_text(group)
     assert "Je doet nog niet mee" in harness.last_text(group)

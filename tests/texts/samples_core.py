@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from method.progress import Facts, progress
 from storage.records import MemberRecord, PersonRecord, TelegramUser, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(1, -100, "MVO <kopgroep>", "Gemeente Zottegem & OCMW", "nl", "Europe/Brussels", "tok", "setup", True)
@@ -43,9 +44,16 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
     "members/moderator_already": [{"person": USER}],
     "members/moderator_not_admin": [{"person": USER}],
     "help/group": [
-        {"trajectory": TRAJECTORY, "role": "moderator"},
         {"trajectory": TRAJECTORY, "role": "member"},
         {"trajectory": NAMELESS, "role": None},
+    ],
+    "help/commands": [{}],
+    "help/next_step": [
+        {"trajectory": trajectory, "steps": steps, "upcoming": upcoming, "action": action, "open_round": 2}
+        for trajectory in (TRAJECTORY, NAMELESS)
+        for steps, upcoming in (progress(Facts()), progress(Facts(themes=3, meetings=1)), progress(Facts(*(1,) * 8)))
+        for action in ("sluitronde", "volgende", "catalogus", "sessie", "dialoog", "stemronde", "droombeelden", "doelen",
+                       "rapport", "evaluatie", "afsluiten")
     ],
     "help/private": [
         {"memberships": [], "current": None, "is_moderator": False},
