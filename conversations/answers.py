@@ -27,6 +27,7 @@ from conversations import (
     ballot,
     dialogue,
     dream_processing,
+    dream_steps,
     dreams,
     evaluation,
     goals,
@@ -49,6 +50,7 @@ PRIVATE: Mapping[str, Answer] = {
     evaluation.PROMPT: evaluation.answer_reply,
     dream_processing.PROCESS_PROMPT: dream_processing.moderator_text,
     dreams.THEME_PROMPT: dreams.dream_for_theme,
+    dream_steps.REPHRASE_PROMPT: dream_steps.rephrase_reply,
 }
 """Private questions: the kind of the open question -> the step that takes its answer."""
 

@@ -194,7 +194,7 @@ async def send_proposal(
 # --- buttons in the moderator's private chat ----------------------------------------------------------------
 
 
-async def _moderator_press(update: Update, context: BotContext, trajectory_id: int) -> TrajectoryRecord | None:
+async def moderator_press(update: Update, context: BotContext, trajectory_id: int) -> TrajectoryRecord | None:
     """The group when the presser moderates it and pressed in their own private chat."""
     query = update.callback_query
     assert query is not None
@@ -214,7 +214,7 @@ async def proposal_pressed(update: Update, context: BotContext) -> None:
         int(context.matches[0].group(2)),
         context.matches[0].group(3),
     )
-    trajectory = await _moderator_press(update, context, trajectory_id)
+    trajectory = await moderator_press(update, context, trajectory_id)
     if trajectory is None:
         return
     outcome = await context.db.run(dreams.decide, trajectory_id, proposal_id, answer == "y", now())
@@ -227,10 +227,10 @@ async def proposal_pressed(update: Update, context: BotContext) -> None:
     assert view is not None
     keyboard = proposal_keyboard(context.texts, lang, trajectory_id, view.proposals[0]) if view.proposals else None
     await edit_html(query, proposal_text(context, view, decided=True), reply_markup=keyboard)
-    await _refresh_overview(context, trajectory, query.from_user.id, view)
+    await refresh_overview(context, trajectory, query.from_user.id, view)
 
 
-async def _refresh_overview(
+async def refresh_overview(
     context: BotContext, trajectory: TrajectoryRecord, chat_id: int, view: ProcessingView
 ) -> None:
     prompt = await context.db.run(prompts.find, chat_id, PROCESS_PROMPT)
@@ -244,7 +244,7 @@ async def view_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     trajectory_id, names = int(context.matches[0].group(1)), context.matches[0].group(2) == "1"
-    trajectory = await _moderator_press(update, context, trajectory_id)
+    trajectory = await moderator_press(update, context, trajectory_id)
     if trajectory is None:
         return
     await query.answer()
@@ -260,7 +260,7 @@ async def publish_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     trajectory_id, confirmed = int(context.matches[0].group(1)), context.matches[0].group(2) == "ok"
-    trajectory = await _moderator_press(update, context, trajectory_id)
+    trajectory = await moderator_press(update, context, trajectory_id)
     if trajectory is None:
         return
     await query.answer()
@@ -342,7 +342,7 @@ async def moderator_text(update: Update, context: BotContext, prompt: PromptReco
     if status == "ok":
         view = await context.db.run(dreams.processing_view, trajectory.id, now())
         assert view is not None
-        await _refresh_overview(context, trajectory, message.chat_id, view)
+        await refresh_overview(context, trajectory, message.chat_id, view)
     return True
 
 

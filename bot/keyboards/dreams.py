@@ -148,6 +148,7 @@ def processing_keyboard(texts: Texts, lang: str, trajectory_id: int, names: bool
                     callback_data=_data("dpv", trajectory_id, 1 if names else 0),
                 ),
             ],
+            [InlineKeyboardButton(texts.label(lang, "dreams.button.steps"), callback_data=_data("dpk", trajectory_id, "new"))],
             [
                 InlineKeyboardButton(
                     texts.label(lang, "dreams.button.publish"), callback_data=_data("dpub", trajectory_id)

@@ -286,9 +286,23 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             (Edit("group", (7, 3)), "other_theme"),
             (Edit("group", (7, 3)), "nested"),
             (Edit("rephrase", (3,), "x"), "long"),
+            (Edit("rephrase", (3,), "x"), "not_text"),
             (Edit("remove", (3,)), "other"),
         )
     ],
+    "dreams/step_pick": [{"missing": None}, {"missing": 7}],
+    "dreams/step_image": [
+        {"image": image(7, 7, 11, "Fietsen <b>"), "theme": "Mobiliteit & co", "merged_into": None, "parent": None},
+        {"image": image(7, 7, 11, "Fietsen", processed_text="Meer fietsen"), "theme": "M", "merged_into": 3, "parent": None},
+        {"image": image(7, 7, 11, "Fietsen", removed=True), "theme": "M", "merged_into": None, "parent": None},
+        {"image": image(7, 7, 11, "Fietsen", parent_id=3), "theme": "M", "merged_into": None, "parent": 3},
+    ],
+    "dreams/step_target": [
+        {"image": image(7, 7, 11, "Fietsen"), "action": action, "none": none}
+        for action in ("merge", "group")
+        for none in (False, True)
+    ],
+    "dreams/step_rephrase": [{"image": image(7, 7, 11, "Fietsen <i>")}],
     "dreams/publish_confirm": [{"count": 12}, {"count": 1}],
     "dreams/summary": [
         {"trajectory": TRAJECTORY, "themes": SUMMARY, "next_session": SESSION},
