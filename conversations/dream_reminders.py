@@ -21,15 +21,15 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Services
 from bot.guards import moderator_only
-from bot.keyboards.dreams import reminder_keyboard
-from bot.messaging import send_html
+from bot.keyboards.dreams import HOURS_PATTERN, hours_keyboard, reminder_keyboard
+from bot.messaging import edit_html, send_html
 from bot.render import LOCALES
 from method.dates import parse_moment
-from method.dreams.commands import parse_hours
+from method.dreams.commands import PRESETS, parse_hours
 from storage import dreams, reminders
 from storage.models import utcnow
 from storage.records import NextSession, ReminderJob, TrajectoryRecord
@@ -179,15 +179,41 @@ async def hours_command(update: Update, context: BotContext) -> None:
             return
         await context.db.run(reminders.set_hours, trajectory.id, parsed, now())
         hours = parsed
+    await send_html(context.bot, trajectory.chat_id, **await _hours_message(context, trajectory, hours))
+
+
+async def _hours_message(context: BotContext, trajectory: TrajectoryRecord, hours: tuple[int, ...]) -> dict:
+    """The reminder moments as they stand, with the presets as buttons (text and reply_markup)."""
     session = await context.db.run(reminders.next_session, trajectory.id, now())
     moments = await context.db.run(reminders.pending_moments, trajectory.id, now())
-    await send_html(
-        context.bot,
-        trajectory.chat_id,
-        context.render(
-            "dreams/reminder_hours", hours=hours, moments=moments, session=session, timezone=trajectory.timezone
-        ),
+    text = context.texts.render(
+        trajectory.language,
+        "dreams/reminder_hours",
+        hours=hours,
+        moments=moments,
+        session=session,
+        timezone=trajectory.timezone,
     )
+    return {"text": text, "reply_markup": hours_keyboard(context.texts, trajectory.language, trajectory.id, hours)}
+
+
+@moderator_only
+async def hours_pressed(update: Update, context: BotContext) -> None:
+    """drh:<group>:<preset>: reminder moments from a button, as /herinneringen would set them."""
+    query = update.callback_query
+    assert query is not None
+    trajectory = context.trajectory
+    if int(context.matches[0].group(1)) != trajectory.id:
+        await query.answer(context.label("alert.stale"), show_alert=True)
+        return
+    await query.answer()
+    collection = await context.db.run(dreams.collection, trajectory.id)
+    if collection is None:
+        await send_html(context.bot, trajectory.chat_id, context.render("dreams/problem", code="not_started"))
+        return
+    hours = PRESETS[context.matches[0].group(2)]
+    await context.db.run(reminders.set_hours, trajectory.id, hours, now())
+    await edit_html(query, **await _hours_message(context, trajectory, hours))
 
 
 @moderator_only
@@ -355,5 +381,6 @@ def handlers() -> list:
     return [
         CommandHandler("volgendesessie", next_session_command, filters=groups),
         CommandHandler("herinneringen", hours_command, filters=groups),
+        CallbackQueryHandler(hours_pressed, pattern=HOURS_PATTERN),
         CommandHandler("herinner", remind_now_command, filters=groups),
     ]

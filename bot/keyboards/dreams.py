@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
+from method.dreams.commands import PRESETS
 from storage.records import DreamProposalRecord, DreamTheme, MemberDreams
 
 _ID = r"(\d{1,12})"
@@ -23,6 +24,7 @@ DOCUMENT_PATTERN = rf"^ddoc:{_ID}$"  # the template as a Word document
 PROPOSAL_PATTERN = rf"^dpp:{_ID}:{_ID}:([yn])$"  # moderator: merge a proposed duplicate, or not
 VIEW_PATTERN = rf"^dpv:{_ID}:([01])$"  # moderator: the overview with or without names
 PUBLISH_PATTERN = rf"^dpub:{_ID}(?::(ok))?$"  # moderator: publish (ask, then confirmed)
+HOURS_PATTERN = r"^drh:(\d{1,12}):(standaard|week|twee|dag|geen)$"  # moderator: reminder moments, a preset
 
 BUTTONS_PER_THEME = 20  # edit and delete buttons for the latest dream images of a theme
 
@@ -208,3 +210,13 @@ def reminder_keyboard(
         [InlineKeyboardButton(texts.label(lang, "dreams.button.all"), callback_data=_data("dall", trajectory_id))]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def hours_keyboard(texts: Texts, lang: str, trajectory_id: int, current: tuple[int, ...]) -> InlineKeyboardMarkup:
+    """The reminder presets (method/dreams/commands.PRESETS); the current one is marked."""
+
+    def preset(key: str) -> InlineKeyboardButton:
+        mark = "✅ " if PRESETS[key] == tuple(current) else ""
+        return InlineKeyboardButton(mark + texts.label(lang, f"dreams.button.hours_{key}"), callback_data=_data("drh", trajectory_id, key))
+
+    return InlineKeyboardMarkup([[preset("standaard"), preset("week")], [preset("twee"), preset("dag")], [preset("geen")]])

@@ -52,6 +52,16 @@ def parse_edit(text: str) -> Edit | None:
     return None
 
 
+PRESETS: dict[str, tuple[int, ...]] = {
+    "standaard": (72, 24),  # the default: three days and one day before
+    "week": (168, 24),
+    "twee": (48, 2),
+    "dag": (24,),
+    "geen": (),
+}
+"""Reminder moments a moderator picks with a button (/herinneringen), by key."""
+
+
 def parse_hours(words: list[str]) -> tuple[int, ...] | None:
     """Reminder moments in hours before the session, largest first; () for none; None when unclear."""
     text = " ".join(words).lower().replace(",", " ").replace(";", " ")

@@ -296,6 +296,24 @@ async def test_moving_the_session_updates_the_invitation_and_the_reminders(harne
     await harness.say(anne, group, "/herinneringen morgen")
     assert "Dat begrijp ik niet" in harness.last_text(group)
 
+    # The same by button: a preset, marked once chosen; a member's press changes nothing.
+    await harness.say(anne, group, "/herinneringen")
+    shown = harness.last_from_bot(group)
+    labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+    assert "✅ 2 dagen en 2 uur vooraf" in labels
+    week = next(b["callback_data"] for row in shown["reply_markup"]["inline_keyboard"] for b in row if "1 week" in b["text"])
+    await harness.press(people[1], shown, week)
+    assert {row[3] for row in await harness.db.run(reminders.states, trajectory_id) if row[2] == "pending"} == {
+        eleventh - timedelta(hours=48), eleventh - timedelta(hours=2)
+    }
+    await harness.press(anne, shown, week)
+    edited = next(m for m in core.sent_messages(group["id"]) if m["message_id"] == shown["message_id"])
+    assert "7 dagen en 1 dag vóór de sessie" in edited["text"]
+    assert "✅ 1 week en 1 dag vooraf" in [b["text"] for row in edited["reply_markup"]["inline_keyboard"] for b in row]
+    assert {row[3] for row in await harness.db.run(reminders.states, trajectory_id) if row[2] == "pending"} == {
+        eleventh - timedelta(hours=168), eleventh - timedelta(hours=24)
+    }
+
 
 async def test_reminders_only_to_who_is_not_done_at_the_right_moments_across_a_restart(
     harness: Harness, clock: Clock
