@@ -34,6 +34,7 @@ from conversations import (
     onboarding,
     portability,
     report,
+    theme_edits,
     themes,
 )
 from conversations.fallbacks import unexpected_input, unknown_command
@@ -65,6 +66,7 @@ UNASKED: tuple[Unasked, ...] = (
 GROUP: Mapping[str, Answer] = {
     onboarding.ORGANISATION_PROMPT: onboarding.organisation_reply,
     themes.IMPORT_PROMPT: themes.import_reply,
+    theme_edits.TEXT_PROMPT: theme_edits.text_reply,
     report.DECISION_PROMPT: report.decision_reply,
     portability.RESTORE_PROMPT: portability.restore_reply,
 }

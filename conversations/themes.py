@@ -96,8 +96,8 @@ async def theme_command(update: Update, context: BotContext) -> None:
     await apply_edit(context, trajectory, command)
 
 
-async def apply_edit(context: BotContext, trajectory: TrajectoryRecord, command) -> None:  # type: ignore[no-untyped-def]
-    """Check the texts, then let storage change the themes; say what happened."""
+async def apply_edit(context: BotContext, trajectory: TrajectoryRecord, command) -> bool:  # type: ignore[no-untyped-def]
+    """Check the texts, then let storage change the themes; say what happened. True when it was done."""
     chat_id, tid = trajectory.chat_id, trajectory.id
     limit = themes.MAX_DESCRIPTION if command.action in ("describe", "example") else themes.MAX_NAME
     texts = []
@@ -105,7 +105,7 @@ async def apply_edit(context: BotContext, trajectory: TrajectoryRecord, command)
         cleaned = clean_text(raw, limit, single_line=command.action not in ("describe", "example"))
         if not cleaned.ok:
             await _problem(context, chat_id, cleaned.problem or "empty", limit)
-            return
+            return False
         texts.append(cleaned.value)
     number = command.numbers[0] if command.numbers else None
     values: dict[str, object] = {"action": command.action, "position": number}
@@ -113,7 +113,7 @@ async def apply_edit(context: BotContext, trajectory: TrajectoryRecord, command)
         record = await context.db.run(themes.add_theme, tid, texts[0])
         if record is None:
             await _problem(context, chat_id, "exists")
-            return
+            return False
         values.update(position=record.position, name=record.name)
     elif command.action == "rename":
         outcome = await context.db.run(themes.rename, tid, number, texts[0])
@@ -135,8 +135,9 @@ async def apply_edit(context: BotContext, trajectory: TrajectoryRecord, command)
         outcome = await context.db.run(themes.add_practice, tid, number, texts[0])
     if command.action != "add" and outcome != "ok":
         await _problem(context, chat_id, outcome)
-        return
+        return False
     await send_html(context.bot, chat_id, context.render("themes/changed", **values))
+    return True
 
 
 async def show_theme(context: BotContext, trajectory: TrajectoryRecord, position: int, *, moderator: bool) -> None:

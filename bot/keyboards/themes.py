@@ -10,7 +10,9 @@ from bot.render import Texts
 from method.themes.catalogues import CATALOGUES
 
 CATALOGUE_PATTERN = r"^cat:(\d+):(sdg|iso26000|examples)$"
-THEME_PATTERN = r"^thm:(\d+):(\d+):(sdg|del|yes|no|done)$"
+THEME_PATTERN = r"^thm:(\d{1,12}):(\d{1,12}):(sdg|del|yes|no|done)$"
+EDIT_PATTERN = r"^thm:(\d{1,12}):(\d{1,12}):(ren|desc|split|merge|ex)$"  # conversations/theme_edits.py
+MERGE_PATTERN = r"^thg:(\d{1,12}):(\d{1,12}):(\d{1,12})$"  # merge the theme with another (by id)
 SDG_PATTERN = r"^sdg:(\d+):(\d+):(\d{1,2})$"
 
 
@@ -21,13 +23,30 @@ def catalogue_keyboard(texts: Texts, lang: str, trajectory_id: int) -> InlineKey
 
 
 def theme_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int) -> InlineKeyboardMarkup:
-    """The moderator's buttons under a theme's detail."""
+    """The moderator's buttons under a theme's detail: every edit /thema knows, without its syntax."""
+
+    def button(action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(texts.label(lang, f"themes.button.{action}"), callback_data=f"thm:{trajectory_id}:{theme_id}:{action}")
+
     return InlineKeyboardMarkup(
-        [[
-            InlineKeyboardButton(texts.label(lang, "themes.button.sdg"), callback_data=f"thm:{trajectory_id}:{theme_id}:sdg"),
-            InlineKeyboardButton(texts.label(lang, "themes.button.remove"), callback_data=f"thm:{trajectory_id}:{theme_id}:del"),
-        ]]
+        [
+            [button("ren"), button("desc")],
+            [button("split"), button("merge")],
+            [button("sdg"), button("ex")],
+            [InlineKeyboardButton(texts.label(lang, "themes.button.remove"), callback_data=f"thm:{trajectory_id}:{theme_id}:del")],
+        ]
     )
+
+
+def merge_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int, others: list[tuple[int, int, str]]) -> InlineKeyboardMarkup:
+    """The themes this one can be grouped with: (id, number, name), two to a row; then back."""
+    buttons = [
+        InlineKeyboardButton(f"{number}. {name[:28]}", callback_data=f"thg:{trajectory_id}:{theme_id}:{other_id}")
+        for other_id, number, name in others
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(texts.label(lang, "themes.button.back"), callback_data=f"thm:{trajectory_id}:{theme_id}:done")])
+    return InlineKeyboardMarkup(rows)
 
 
 def remove_keyboard(texts: Texts, lang: str, trajectory_id: int, theme_id: int) -> InlineKeyboardMarkup:

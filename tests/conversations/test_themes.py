@@ -215,3 +215,51 @@ async def test_a_text_reply_to_the_import_question_asks_for_a_file(harness: Harn
     await harness.say(anne, group, "naam;sdg's\nAfval;12", reply_to=question["message_id"])
     assert harness.last_text(group) == "Stuur de MVO-scan als bestand (CSV of YAML), als antwoord op mijn vraag."
     assert await harness.db.run(themes.list_themes, tid) == []
+
+
+async def test_editing_by_button_as_the_typed_commands_would(harness: Harness) -> None:
+    """/thema <nr>'s buttons: the same edits as /thema hernoem|beschrijf|splits|groepeer|voorbeeld."""
+    group, anne, bart, tid = await setup(harness)
+    for name in ("Duurzaam aankopen", "Mobiliteit", "Energie"):
+        await harness.say(anne, group, f"/thema nieuw {name}")
+    ids = {t.position: t.id for t in await harness.db.run(themes.list_themes, tid)}
+
+    async def press_and_answer(position: int, action: str, answer: str) -> None:
+        await harness.say(anne, group, f"/thema {position}")
+        detail = harness.last_from_bot(group)
+        await harness.press(anne, detail, f"thm:{tid}:{ids[position]}:{action}")
+        question = harness.last_from_bot(group)
+        assert question["text"].startswith("Anne, ") and "Antwoord op dit bericht." in question["text"]
+        await harness.say(anne, group, answer, reply_to=question["message_id"])
+
+    await press_and_answer(1, "ren", "Duurzaam en eerlijk aankopen")
+    assert harness.last_text(group).startswith("Thema #1 heet nu Duurzaam en eerlijk aankopen")
+    await press_and_answer(1, "desc", "Sociale en milieucriteria")
+    await press_and_answer(1, "ex", "Gent werkt met een aankoopcharter")
+    await press_and_answer(2, "split", "Fiets; Openbaar vervoer")
+    assert harness.last_text(group) == "Deelthema's toegevoegd onder #2: #4, #5."
+
+    # Group with another theme: pick it, then name the new one.
+    await harness.say(anne, group, "/thema 3")
+    detail = harness.last_from_bot(group)
+    await harness.press(anne, detail, f"thm:{tid}:{ids[3]}:merge")
+    pick = next(m for m in harness.core.sent_messages(group["id"]) if m["message_id"] == detail["message_id"])
+    assert "Met welk thema groepeer je thema 3?" in pick["text"]
+    five = next(t.id for t in await harness.db.run(themes.list_themes, tid) if t.position == 5)
+    await harness.press(anne, pick, f"thg:{tid}:{ids[3]}:{five}")
+    question = harness.last_from_bot(group)
+    # Bart may not answer; a too long name is refused and the question stays open.
+    await harness.say(bart, group, "Fout", reply_to=question["message_id"])
+    assert "alleen de moderator" in harness.last_text(group)
+    await harness.say(anne, group, "x" * 500, reply_to=question["message_id"])
+    assert "Die tekst is te lang" in harness.last_text(group)
+    await harness.say(anne, group, "Energie en vervoer", reply_to=question["message_id"])
+    assert harness.last_text(group) == "De thema's zijn samengevoegd tot #6 Energie en vervoer."
+
+    detail_text = (await harness.db.run(themes.detail, tid, 1)).theme
+    assert detail_text.name == "Duurzaam en eerlijk aankopen" and detail_text.description == "Sociale en milieucriteria"
+    listed = [(t.position, t.name) for t in await harness.db.run(themes.list_themes, tid)]
+    assert listed == [(1, "Duurzaam en eerlijk aankopen"), (2, "Mobiliteit"), (4, "Fiets"), (6, "Energie en vervoer")]
+    # A member's press asks nothing.
+    query = await harness.forge_press(bart, detail, f"thm:{tid}:{ids[1]}:ren")
+    assert "moderator" in harness.core.callback_queries[query]["answer"]["text"]

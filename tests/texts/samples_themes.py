@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from method.themes.scan_rows import ERROR_CODES, ScanError
-from storage.records import ThemeDetail, ThemeRecord, TrajectoryRecord
+from storage.records import TelegramUser, ThemeDetail, ThemeRecord, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(1, -100, "Kopgroep", "Gemeente Zottegem", "nl", "Europe/Brussels", "tok", "setup", True)
 
@@ -31,6 +31,11 @@ PARAMS = {"size": 300000, "max": 200000, "detail": "line 3 <x>", "columns": "a, 
           "shown": 50, "filename": "scan.xlsx"}
 
 SAMPLES: dict[str, list[dict[str, object]]] = {
+    "themes/ask_text": [
+        {"action": action, "numbers": (3, 5), "moderator": TelegramUser(1001, "Anne <A>")}
+        for action in ("ren", "desc", "split", "merge", "ex")
+    ],
+    "themes/merge_pick": [{"position": 3, "none": False}, {"position": 3, "none": True}],
     "themes/list": [
         {"themes": THEMES, "trajectory": TRAJECTORY, "is_moderator": True},
         {"themes": [], "trajectory": TRAJECTORY, "is_moderator": True},
