@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -181,13 +182,31 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool
     raise AssertionError("unreachable")
 
 
+def plain_text(html_text: str) -> str:
+    """What Telegram shows of an HTML text: the tags gone, the entities read."""
+    return html.unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
+def shows_already(message: object, html_text: str, reply_markup: InlineKeyboardMarkup | None) -> bool:
+    """The message (as the pressed button's update carries it) already shows this text and these buttons."""
+    text = getattr(message, "text", None)
+    if text is None:
+        return False
+    current = getattr(message, "reply_markup", None)
+    same_buttons = (current is None or not current.inline_keyboard) if reply_markup is None else current == reply_markup
+    return same_buttons and text == plain_text(html_text).strip()
+
+
 async def edit_html(query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Replace the text of the message a button belongs to (texts here are always short).
 
     A message that already says exactly this (the same button pressed again, or a message that
     happens to read the same) is left as it is: Telegram refuses an edit that changes nothing."""
+    first = split_html(text)[0]
+    if shows_already(query.message, first, reply_markup):
+        return
     try:
-        await query.edit_message_text(split_html(text)[0], parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+        await query.edit_message_text(first, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
     except BadRequest as error:
         if not unchanged(error):
             raise
@@ -200,6 +219,9 @@ def unchanged(error: BadRequest) -> bool:
 
 async def drop_buttons(query: CallbackQuery) -> None:
     """Take the buttons off the pressed message; already gone (pressed twice quickly) is fine."""
+    markup = getattr(query.message, "reply_markup", None)
+    if markup is None or not markup.inline_keyboard:
+        return  # nothing to take off: an edit would change nothing
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest as error:

@@ -10,6 +10,7 @@ processed result in the group, per theme a list of dream images, as in the metho
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 
 from telegram import Update
@@ -36,7 +37,7 @@ from storage.records import DreamImageRecord, ProcessingView, PromptRecord, Traj
 
 log = logging.getLogger("kopgroep.dreams")
 
-PROCESS_PROMPT = "dream_process"  # in the moderator's private chat: message_id = the overview, payload = names shown
+PROCESS_PROMPT = "dream_process"  # in the moderator's private chat: message_id = the overview, payload "<names shown 0|1>:<what it shows>"
 
 
 def now():  # noqa: ANN201 - replaced in tests
@@ -140,16 +141,16 @@ async def show_overview(
     """Edit the overview in place when it fits in one message, else send it anew; remember where it is."""
     text = overview_text(context, view, names=names)
     keyboard = processing_keyboard(context.texts, trajectory.language, trajectory.id, names)
+    shown = hashlib.sha256(text.encode()).hexdigest()[:16]  # the overview's text, so an edit never repeats it
+    payload = f"{1 if names else 0}:{shown}"
     if message_id is not None and len(split_html(text)) == 1:
+        current = await context.db.run(prompts.find, chat_id, PROCESS_PROMPT)
+        if current is not None and current.message_id == message_id and current.payload == payload:
+            return
         try:
             await context.bot.edit_message_text(text, chat_id, message_id, parse_mode="HTML", reply_markup=keyboard)
             await context.db.run(
-                prompts.ask,
-                trajectory.id,
-                chat_id,
-                PROCESS_PROMPT,
-                message_id=message_id,
-                payload="1" if names else "0",
+                prompts.ask, trajectory.id, chat_id, PROCESS_PROMPT, message_id=message_id, payload=payload
             )
             return
         except BadRequest as error:
@@ -157,12 +158,7 @@ async def show_overview(
                 return
     sent = await send_html(context.bot, chat_id, text, reply_markup=keyboard)
     await context.db.run(
-        prompts.ask,
-        trajectory.id,
-        chat_id,
-        PROCESS_PROMPT,
-        message_id=sent[-1].message_id,
-        payload="1" if names else "0",
+        prompts.ask, trajectory.id, chat_id, PROCESS_PROMPT, message_id=sent[-1].message_id, payload=payload
     )
 
 
@@ -234,7 +230,7 @@ async def refresh_overview(
     context: BotContext, trajectory: TrajectoryRecord, chat_id: int, view: ProcessingView
 ) -> None:
     prompt = await context.db.run(prompts.find, chat_id, PROCESS_PROMPT)
-    names = prompt is not None and prompt.payload == "1"
+    names = prompt is not None and (prompt.payload or "").startswith("1")
     message_id = prompt.message_id if prompt is not None and prompt.trajectory_id == trajectory.id else None
     await show_overview(context, trajectory, chat_id, view, names=names, message_id=message_id)
 

@@ -126,3 +126,10 @@ async def harness(core, db: Database, rate_limited: bool):
     await h.stop()
     if h.errors:
         raise h.errors[0]
+    # An edit that changes nothing is refused by Telegram: the bot should never try one.
+    repeated = [
+        (call.method, call.params.get("chat_id"), call.params.get("message_id"))
+        for call in core.calls
+        if call.method.startswith("edit") and not call.ok and "message is not modified" in str(call.error)
+    ]
+    assert not repeated, f"edits that repeat the current text: {repeated}"

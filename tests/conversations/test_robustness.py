@@ -46,7 +46,7 @@ async def test_a_429_is_waited_out_and_the_message_still_arrives(harness: Harnes
     group, anne = await registered_group(harness)
     harness.core.fail("sendMessage", chat_id=group["id"], kind="429", retry_after=1)
     await harness.say(anne, group, "/help")
-    assert "Voor de moderator" in harness.last_text(group)
+    assert "Volgende stap:" in harness.last_text(group)
     refused = [c for c in harness.core.calls_of("sendMessage") if not c.ok]
     assert len(refused) == 1 and refused[0].error.error_code == 429
 

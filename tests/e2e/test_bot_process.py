@@ -34,6 +34,9 @@ def fake_server() -> Iterator[tuple[FakeTelegram, str]]:
     base_url = server.start_in_thread()
     yield core, base_url
     server.stop_thread()
+    # An edit that changes nothing is refused by Telegram: the bot should never try one.
+    repeated = [c.method for c in core.calls if c.method.startswith("edit") and not c.ok and "not modified" in str(c.error)]
+    assert not repeated, f"edits that repeat the current text: {repeated}"
 
 
 def start_bot(core: FakeTelegram, base_url: str, database_url: str, tmp_path: Path, **env: str) -> subprocess.Popen:
