@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fake_telegram.html_check import parse_html
 
@@ -55,3 +57,12 @@ def test_languages_differ() -> None:
     texts = Texts()
     assert texts.render("nl", "common/error") != texts.render("en", "common/error")
     assert texts.render("xx", "common/error") == texts.render("nl", "common/error")  # unknown falls back
+
+
+def test_one_apostrophe_everywhere() -> None:
+    """thema's, never thema’s: every text the bot shows uses the straight apostrophe."""
+    from method.themes import catalogues
+
+    roots = [TEMPLATES, Path(catalogues.__file__).resolve().parents[1] / "data"]
+    curly = [str(path) for root in roots for path in root.rglob("*") if path.is_file() and "’" in path.read_text()]
+    assert curly == []
