@@ -97,9 +97,7 @@ async def names_pressed(update: Update, context: BotContext) -> None:
         )
         await context.bot.send_document(moderator.id, InputFile(files.docx, filename=files.docx_name))
         await context.bot.send_document(moderator.id, InputFile(files.html.encode("utf-8"), filename=files.html_name))
-        await context.bot.send_document(
-            moderator.id, InputFile(files.markdown.encode("utf-8"), filename=files.markdown_name)
-        )
+        await context.bot.send_document(moderator.id, InputFile(files.markdown_zip, filename=files.markdown_zip_name))
     except (Forbidden, BadRequest):
         keyboard = join_keyboard(context.texts, lang, context.bot.username, trajectory.join_token)
         await send_html(

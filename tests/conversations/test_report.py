@@ -4,6 +4,8 @@ presses from others refused; the synthesis shows the decision and step 7 done.""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime
 from html import escape
 
@@ -27,7 +29,7 @@ from tests.harness import Harness
 
 NOW = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)  # Sunday 20 December 2026, 10:00 in Brussels
 DOCX = "mvo-rapport-gemeente-zottegem-2026-12-20.docx"
-MARKDOWN = "mvo-rapport-gemeente-zottegem-2026-12-20.md"
+MARKDOWN = "mvo-rapport-gemeente-zottegem-2026-12-20-markdown.zip"
 HTML = "mvo-rapport-gemeente-zottegem-2026-12-20.html"
 SECTIONS = [
     "Samenvatting",
@@ -177,10 +179,13 @@ async def test_report_from_an_early_trajectory_to_the_decision(harness: Harness)
     assert "Ja, via het meerjarenplan" in text and "2 leden vulden alles in" in text
     assert "goedgekeurd" in text and "Het college gaat akkoord met de drie thema's" in text
     assert "Thema 4" in text and "Geparkeerde thema's" in text
-    markdown = files[MARKDOWN].decode("utf-8")
+    with zipfile.ZipFile(io.BytesIO(files[MARKDOWN])) as archive:
+        markdown = archive.read("mvo-rapport-gemeente-zottegem-2026-12-20.md").decode("utf-8")
+        pictures = sorted(name for name in archive.namelist() if name.endswith(".png"))
+        assert pictures and all(archive.read(name).startswith(b"\x89PNG") for name in pictures)
     for heading in SECTIONS:
         assert f"## {heading}" in markdown
-    assert "](data:image/png;base64," in markdown
+    assert all(f"]({name})" in markdown for name in pictures) and "base64" not in markdown
     page = files[HTML].decode("utf-8")
     assert all(f"<h2>{escape(heading)}</h2>" in page for heading in SECTIONS)
     assert page.count('<img src="data:image/png;base64,') == 1 and "Bart" not in page
@@ -270,7 +275,7 @@ async def test_english_group(harness: Harness) -> None:
     assert harness.last_text(group).startswith("🏛 The board's decision of 12 December 2026\nGreen light")
     files = await ask_report(harness, anne, group, trajectory.id, names=False)
     stem = "csr-report-gemeente-zottegem-2026-12-20"
-    assert set(files) == {f"{stem}.docx", f"{stem}.html", f"{stem}.md"}
+    assert set(files) == {f"{stem}.docx", f"{stem}.html", f"{stem}-markdown.zip"}
     document, text = docx_text(files["csr-report-gemeente-zottegem-2026-12-20.docx"])
     assert level1(document)[0] == "Summary" and "The board agrees" in text
     assert harness.last_text(group) == "📄 Anne made the report for the board. It is in the moderator's private chat."

@@ -6,7 +6,9 @@ and Markdown hold what went through the conversations; the synthesis shows steps
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 from fake_telegram.core import FakeTelegram
@@ -216,11 +218,12 @@ def test_a_whole_trajectory_from_themes_to_closing(fake_server, database_url: st
 
         files = sent_files(core, anne["id"])
         name = next(n for n in files if n.startswith("mvo-rapport-gemeente-zottegem-") and n.endswith(".docx"))
-        assert {name.removesuffix(".docx") + suffix for suffix in (".html", ".md")} <= set(files)
+        assert {name.removesuffix(".docx") + suffix for suffix in (".html", "-markdown.zip")} <= set(files)
         document, text = docx_text(files[name])
         sections = level1(document)
         assert sections[0] == "Samenvatting" and sections[-1] == "Terugblik" and len(sections) == 11
-        markdown = files[name.removesuffix(".docx") + ".md"].decode("utf-8")
+        with zipfile.ZipFile(io.BytesIO(files[name.removesuffix(".docx") + "-markdown.zip"])) as archive:
+            markdown = archive.read(name.removesuffix(".docx") + ".md").decode("utf-8")
         assert markdown.count("\n## ") == 11
         answers = [answer for texts in EVALUATION.values() for answer in texts if answer is not None]
         for expected in (

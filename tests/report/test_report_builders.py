@@ -246,7 +246,7 @@ def test_markdown_holds_every_section(lang: str) -> None:
     text = build_markdown(data, TEXTS, lang, round_charts(data, TEXTS, lang))
     found = [line[3:] for line in text.splitlines() if line.startswith("## ")]
     assert [h.replace("\\", "") for h in found] == list(SECTIONS[lang])
-    assert text.count("](data:image/png;base64,") == 1
+    assert text.count("](round-") == 1 and "base64" not in text
     assert "| 1 | 1 | Duurzaam aankopen | 4 |" in text
     assert "- Kraantjeswater overal\n  - Ook op evenementen" in text
 
@@ -352,7 +352,9 @@ def test_the_same_data_gives_the_same_files() -> None:
     first, second = build_report(full(), TEXTS), build_report(full(), TEXTS)
     assert first == second
     assert first.docx_name == "mvo-rapport-gemeente-zottegem-2026-12-20.docx"
-    assert build_report(full(language="en"), TEXTS).markdown_name == "csr-report-gemeente-zottegem-2026-12-20.md"
+    files = build_report(full(language="en"), TEXTS)
+    assert files.markdown_name == "csr-report-gemeente-zottegem-2026-12-20.md"
+    assert files.markdown_zip_name == "csr-report-gemeente-zottegem-2026-12-20-markdown.zip"
     later = build_report(full(on=date(2026, 12, 21)), TEXTS)
     assert later.docx != first.docx  # the date is the only moment in the report
     properties = open_docx(first.docx).core_properties
@@ -404,3 +406,24 @@ def test_html_holds_every_section_and_escapes_user_text(lang: str) -> None:
     Reader().feed(page)
     assert open_tags == [] and headings == list(SECTIONS[lang])
     assert page.count('<img src="data:image/png;base64,') == 1 and page.count("<table>") == 7
+
+
+def test_each_dialogue_under_its_own_heading() -> None:
+    """An open and an anonymous dialogue on the same questions are two parts, not one list."""
+    from datetime import UTC, datetime
+
+    def digest(mode: str, day: int, answer: str) -> DialogueDigest:
+        record = DialogueRecord(day, 1, mode, None, None, datetime(2026, 11, day, 9, tzinfo=UTC), datetime(2026, 11, day, 10, tzinfo=UTC))
+        return DialogueDigest(record, (DigestSection(1, "Welke thema's lijken prioritair?", (DigestAnswer(None, answer),)),))
+
+    data = full(digests=(digest("open", 10, "Aankopen"), digest("anonymous", 17, "Afval")))
+    text = build_markdown(data, TEXTS, "nl", {})
+    part = text.split("## Open dialoog", 1)[1].split("\n## ", 1)[0]
+    assert "### Dialoog 1, open (met namen), 10 november 2026" in part
+    assert "### Dialoog 2, anoniem, 17 november 2026" in part
+    first, second = part.split("### Dialoog 2", 1)
+    assert "Aankopen" in first and "Afval" not in first and "Afval" in second
+    assert part.count("#### Welke thema's lijken prioritair?") == 2
+    # One dialogue: no extra heading.
+    single = build_markdown(full(digests=(digest("open", 10, "Aankopen"),)), TEXTS, "nl", {})
+    assert "### Dialoog 1" not in single

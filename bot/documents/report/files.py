@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.documents.report.charts import round_charts
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
-from bot.documents.report.markdown import build_markdown
+from bot.documents.report.markdown import build_markdown, markdown_zip, pictures
 from bot.render import Texts
 from storage.records import ReportData
 
@@ -18,9 +18,11 @@ from storage.records import ReportData
 class ReportFiles:
     docx: bytes
     markdown: str
+    markdown_zip: bytes  # the Markdown with its charts as PNG files
     html: str
     docx_name: str  # e.g. mvo-rapport-gemeente-zottegem-2026-12-20.docx
-    markdown_name: str
+    markdown_name: str  # inside the ZIP
+    markdown_zip_name: str
     html_name: str
 
 
@@ -40,11 +42,14 @@ def build_report(data: ReportData, texts: Texts) -> ReportFiles:
         for part in (texts.label(lang, "report.file.name"), slug(data.organisation or ""), data.on.isoformat())
         if part
     )
+    markdown = build_markdown(data, texts, lang, charts)
     return ReportFiles(
         docx=build_docx(data, texts, lang, charts),
-        markdown=build_markdown(data, texts, lang, charts),
+        markdown=markdown,
+        markdown_zip=markdown_zip(f"{stem}.md", markdown, pictures(data, texts, lang, charts)),
         html=build_html(data, texts, lang, charts),
         docx_name=f"{stem}.docx",
         markdown_name=f"{stem}.md",
+        markdown_zip_name=f"{stem}-markdown.zip",
         html_name=f"{stem}.html",
     )

@@ -1,12 +1,14 @@
-"""The report as one Markdown file: the same blocks as the Word document.
+"""The report as Markdown: the same blocks as the Word document.
 
-Charts are embedded as PNG data URIs, so the file stands alone (Markdown viewers and
-converters such as pandoc show them); the figures are in the table above each chart anyway.
+Charts are referenced as PNG files beside the text (``![caption](stemronde-1.png)``): the
+moderator gets both in one ZIP (``markdown_zip``), which viewers and converters such as pandoc
+read as it is; the figures are in the table above each chart anyway.
 """
 
 from __future__ import annotations
 
-import base64
+import io
+import zipfile
 from collections.abc import Mapping
 
 from bot.documents.report.outline import Bullets, Heading, Paragraph, Picture, Table, Words, outline
@@ -39,9 +41,24 @@ def build_markdown(data: ReportData, texts: Texts, lang: str, charts: Mapping[in
         elif isinstance(block, Table):
             parts.append(_table(block))
         elif isinstance(block, Picture):
-            encoded = base64.b64encode(block.png).decode("ascii")
-            parts.append(f"![{escape(block.caption)}](data:image/png;base64,{encoded})\n\n*{escape(block.caption)}*")
+            parts.append(f"![{escape(block.caption)}]({block.name})\n\n*{escape(block.caption)}*")
     return "\n\n".join(parts) + "\n"
+
+
+def pictures(data: ReportData, texts: Texts, lang: str, charts: Mapping[int, bytes]) -> dict[str, bytes]:
+    """The PNG files the Markdown refers to, by name."""
+    return {block.name: block.png for block in outline(data, Words(texts, lang), charts) if isinstance(block, Picture)}
+
+
+def markdown_zip(name: str, text: str, files: Mapping[str, bytes]) -> bytes:
+    """The Markdown file and its pictures in one ZIP; the same content gives the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in ((name, text.encode("utf-8")), *sorted(files.items())):
+            info = zipfile.ZipInfo(member, date_time=(2000, 1, 1, 0, 0, 0))  # no clock inside: same data, same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
 
 
 def _table(block: Table) -> str:

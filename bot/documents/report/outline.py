@@ -185,7 +185,18 @@ def _dialogue(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[B
     if not sections:
         return out + [Paragraph(w("doc.dialogue_none"))]
     out.append(Paragraph(w("doc.dialogue_intro")))
-    for section in sections:
+    several = len([digest for digest in data.digests if digest.sections]) > 1
+    for number, digest in enumerate((d for d in data.digests if d.sections), start=1):
+        if several:  # each dialogue under its own heading, so the same question is not read as one list
+            kind = "doc.dialogue_anonymous" if digest.dialogue.anonymous else "doc.dialogue_open"
+            out.append(Heading(2, w(kind, number=number, day=w.date(digest.dialogue.started_at))))
+        out.extend(_dialogue_sections(digest, w))
+    return out
+
+
+def _dialogue_sections(digest, w: Words) -> list[Block]:  # type: ignore[no-untyped-def]
+    out: list[Block] = []
+    for section in digest.sections:
         out.append(Heading(3, section.question))
         if section.answers:
             items = tuple(
