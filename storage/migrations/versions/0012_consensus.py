@@ -1,0 +1,23 @@
+"""Krippendorff's alpha of each voting round, frozen at close
+
+Revision ID: 0012_consensus
+Revises: 0011
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012_consensus"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("voting_round", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("alpha", sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("voting_round", schema=None) as batch_op:
+        batch_op.drop_column("alpha")
