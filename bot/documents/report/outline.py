@@ -247,7 +247,8 @@ def _round(round_: ReportRound, w: Words, charts: Mapping[int, bytes]) -> list[B
     rule = replace(RULES[round_.rule_key], sought=round_.sought)
     limits = rule.thresholds(round_.submitted)
     if round_.kind == "round" and limits.min_threes is not None:
-        out.append(Paragraph(w("doc.round_rule", voters=round_.submitted, threes=limits.min_threes, ones=limits.max_ones)))
+        key = "doc.round_rule" if limits.max_ones else "doc.round_rule_no_ones"
+        out.append(Paragraph(w(key, voters=round_.submitted, threes=limits.min_threes, ones=limits.max_ones)))
     if round_.alpha is not None:
         words = w(f"alpha.{describe_alpha(round_.alpha)}")
         out.append(Paragraph(w("doc.round_agreement", alpha=w.down(round_.alpha, 3), words=words)))

@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("voting_round", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("alpha", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("alpha", sa.Double(), nullable=True))
 
 
 def downgrade() -> None:
