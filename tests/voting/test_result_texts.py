@@ -12,7 +12,7 @@ from conversations.voting import results_context, rule_context
 from method.themes.catalogues import load_glossary
 from method.voting import DEFAULT_RULE, evaluate, ordinal_alpha, stability, tally_round
 from storage.records import CloseResult
-from tests.texts.samples_voting import PREVIOUS, TALLY, round_
+from tests.texts.samples_voting import TALLY, round_
 
 TEXTS = Texts()
 
@@ -20,7 +20,7 @@ TEXTS = Texts()
 def render_results(lang: str, tally=TALLY, **changes: object) -> str:  # type: ignore[no-untyped-def]
     values: dict[str, object] = dict(
         status="closed", round=round_(status="closed", members=tally.ballots), submitted=tally.ballots, needed=1, tally=tally,
-        w=0.55, alpha=0.7, stability=stability(PREVIOUS, tally, top_n=3), previous_number=1,
+        w=0.55, alpha=0.7, stability=stability(tally, tally, top_n=2), previous_number=1,
         outcome=evaluate(DEFAULT_RULE, tally, 0.7), names={t.theme_id: f"Thema {t.theme_id}" for t in tally.themes},
     )
     values.update(changes)
@@ -32,7 +32,7 @@ def test_every_figure_has_a_line_and_a_glossary_entry(lang: str) -> None:
     text = render_results(lang)
     legend = text.split("<i>")[1]
     labels = re.findall(r"^• ([^:\n]+):", legend, flags=re.MULTILINE)
-    assert len(labels) == 6, labels  # median, average, alpha, W, rank correlation, shift
+    assert len(labels) == 6, labels  # median, average, alpha, W, rank correlation, shift (the top held)
     glossary = load_glossary()
     for label in labels:
         assert glossary.lookup(label) is not None, label
