@@ -46,11 +46,16 @@ def shift(before: ThemeTally, after: ThemeTally) -> Fraction | None:
 
 def _average_ranks(keys: list[tuple]) -> list[Fraction]:
     """1 = the lowest key; equal keys share the average of the ranks they span."""
-    ranks = []
-    for key in keys:
-        below = sum(1 for other in keys if other < key)
-        equal = sum(1 for other in keys if other == key)
-        ranks.append(Fraction(2 * below + equal + 1, 2))
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    ranks: list[Fraction] = [Fraction(0)] * len(keys)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and keys[order[end + 1]] == keys[order[start]]:
+            end += 1
+        for i in order[start : end + 1]:  # ranks start + 1 .. end + 1, averaged
+            ranks[i] = Fraction(start + end + 2, 2)
+        start = end + 1
     return ranks
 
 
