@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bot.config import LANGUAGES
+from method.voting.thresholds import floor_percent, floor_to
 
 TEMPLATES = Path(__file__).with_name("templates")
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
@@ -82,8 +83,8 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
 
 
 def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
-    """``fmt_date``, ``fmt_datetime``, ``fmt_time``, ``fmt_weekday`` and ``fmt_number`` for templates:
-    the user's language, the group's time zone."""
+    """``fmt_date``, ``fmt_datetime``, ``fmt_time``, ``fmt_weekday``, ``fmt_number``, ``fmt_pct`` and
+    ``fmt_down`` for templates: the user's language, the group's time zone."""
     locale = LOCALES[lang]
     at = "'om'" if lang == "nl" else "'at'"
 
@@ -109,12 +110,22 @@ def date_formatters(lang: str, tz: ZoneInfo) -> dict[str, object]:
             day = value.astimezone(tz) if isinstance(value, datetime) else value
         return format_date(day, "EEEE", locale=locale)
 
+    def fmt_pct(share: object) -> str:
+        """A share in whole percent, rounded down, so it never reads as a threshold it misses."""
+        return f"{floor_percent(share)}%"  # type: ignore[arg-type]
+
+    def fmt_down(value: float, decimals: int = 2) -> str:
+        """A coefficient rounded down to ``decimals`` places (0,6669 -> 0,666), zeros kept."""
+        return format_decimal(floor_to(value, decimals), format="#,##0." + "0" * decimals, locale=locale)
+
     return {
         "fmt_date": fmt_date,
         "fmt_datetime": fmt_datetime,
         "fmt_number": fmt_number,
         "fmt_time": fmt_time,
         "fmt_weekday": fmt_weekday,
+        "fmt_pct": fmt_pct,
+        "fmt_down": fmt_down,
     }
 
 

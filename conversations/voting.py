@@ -1,7 +1,7 @@
 """Step 4, the moderator's side: open, follow, close voting rounds; results; consensus.
 
-/stemronde opens a round (after publishing the rule), /sluitronde closes it, /verleng moves the
-deadline, /stemregel shows or changes the agreements, /consensus records the chosen themes,
+/stemronde opens a round (after publishing the whole rule, thresholds in counts), /sluitronde
+closes it (or, with ``annuleer``, cancels it), /verleng moves the deadline, /stemregel shows or changes the agreements, /consensus records the chosen themes,
 /uitslag shows a past round (or exports all rounds as CSV), /geparkeerd lists parked themes.
 Members' ballots live in conversations/ballot.py.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import InputFile, Update
@@ -25,7 +26,8 @@ from bot.messaging import drop_buttons, send_html, unchanged
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
 from method.dates import parse_moment
-from method.voting import Movement
+from method.voting import RULES, Movement
+from method.voting.alpha import describe_alpha
 from method.voting.commands import parse_numbers, parse_setting
 from method.voting.concordance import describe_agreement
 from method.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
@@ -35,6 +37,21 @@ from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.voting")
 MIN_VOTERS_FOR_FIGURES = 3  # fewer voters: figures would reveal individual scores
+CANCEL_WORDS = {"annuleer", "annuleren", "cancel", "stop"}
+
+
+def rule_context(rule_key: str, sought: int, fewest: int, most: int) -> dict[str, object]:
+    """The rule and its thresholds in counts for ``most`` down to ``fewest`` voters, for the
+    rule's text; voter numbers with the same counts share a line ("7 of 8 stemmers")."""
+    rule = replace(RULES[rule_key], sought=sought)
+    table: list[dict[str, object]] = []
+    for limits in rule.table(fewest, most) if most > 0 else ():
+        counts = (limits.min_threes, limits.max_ones, limits.drop_ones)
+        if table and table[-1]["counts"] == counts:
+            table[-1]["voters"].append(limits.voters)  # type: ignore[attr-defined]
+        else:
+            table.append({"voters": [limits.voters], "limits": limits, "counts": counts})
+    return {"rule": rule, "table": table}
 
 
 # --- opening ---------------------------------------------------------------------------------
@@ -63,8 +80,16 @@ async def open_round(update: Update, context: BotContext) -> None:
     if current is not None:
         await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number))
         return
-    kind, theme_ids, places = await context.db.run(voting.next_round_plan, trajectory.id)
+    plan = await context.db.run(voting.next_round_plan, trajectory.id)
+    kind, theme_ids, places = plan.kind, plan.theme_ids, plan.places
     settings = await context.db.run(voting.settings, trajectory.id)
+    if kind == "decided":  # tied themes were removed or merged: nothing left to vote on
+        chosen = await context.db.run(voting.names_by_id, plan.chosen)
+        tie = await context.db.run(voting.names_by_id, plan.theme_ids)
+        await send_html(
+            context.bot, chat_id, context.render("voting/decided", chosen=chosen, tie=tie, places=places, sought=settings.sought)
+        )
+        return
     if not theme_ids:
         await send_html(context.bot, chat_id, context.render("voting/problem", code="no_themes"))
         return
@@ -83,7 +108,11 @@ async def open_round(update: Update, context: BotContext) -> None:
     view = await context.db.run_short(ballots.ballot_view, round_.id, recipients[0][1], context.services.ballot_key)
     assert view is not None
     needed = voting.quorum_needed(round_.members, round_.quorum_pct)
-    await send_html(context.bot, chat_id, context.render("voting/announce", round=round_, themes=view.themes, needed=needed, timezone=trajectory.timezone))
+    words = rule_context(round_.rule_key, round_.sought, needed, round_.members)
+    secured = await context.db.run(voting.names_by_id, plan.secured)
+    await send_html(context.bot, chat_id, context.render(
+        "voting/announce", round=round_, themes=view.themes, needed=needed, secured=secured, timezone=trajectory.timezone, **words
+    ))
     (progress,) = await send_html(
         context.bot, chat_id, context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
     )
@@ -145,6 +174,11 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
             reply_markup=quorum_keyboard(context.texts, lang, round_id),
         )
         return result
+    if result.status == "cannot_evaluate":
+        await send_html(
+            context.bot, trajectory.chat_id, context.texts.render(lang, "voting/problem", code="cannot_evaluate", number=result.round.number)
+        )
+        return result
     if result.status != "closed":
         return result
     unschedule_deadline(context.application, round_id)
@@ -158,27 +192,40 @@ def results_context(result: CloseResult) -> dict[str, object]:
     """What the results template needs; names only, figures per theme."""
     tally, names, outcome = result.tally, result.names or {}, result.outcome
     assert tally is not None and result.round is not None
+    round_ = result.round
     change = result.change
     rose = fell = []
-    if change is not None:
+    if change is not None and result.stability is not None:
         rose = [names[c.theme_id] for c in change.themes if c.movement == Movement.ROSE]
         fell = [names[c.theme_id] for c in change.themes if c.movement == Movement.FELL]
+    rule = replace(RULES[round_.rule_key], sought=round_.sought)
+    chosen = [names[t] for t in outcome.chosen] if outcome else []
+    secured = [names[t] for t in outcome.secured] if outcome else []
     return {
-        "round": result.round,
+        "round": round_,
         "submitted": result.submitted,
         "needed": result.needed,
         "too_few": result.submitted < MIN_VOTERS_FOR_FIGURES,
         "tally": tally,
         "names": names,
+        "rule": rule,
+        "limits": rule.thresholds(result.submitted),
+        "qualified": set(outcome.qualified) if outcome else set(),
+        "alpha": result.alpha,
+        "alpha_key": describe_alpha(result.alpha) if result.alpha is not None else None,
         "w": result.w,
         "agreement": describe_agreement(result.w) if result.w is not None else None,
         "change": change,
+        "stability": result.stability,
+        "previous_number": result.previous_number,
         "rose": rose,
         "fell": fell,
         "outcome": outcome,
-        "chosen": [names[t] for t in outcome.chosen] if outcome else [],
+        "chosen": chosen,
+        "short": bool(outcome and outcome.reached and len(chosen) < round_.sought),
         "tie": [names[t] for t in outcome.tie or ()] if outcome else [],
-        "secured": [names[t] for t in outcome.secured] if outcome else [],
+        "secured": secured,
+        "places": round_.sought - len(secured),
         "dropped": [names[t] for t in outcome.drop] if outcome else [],
         "next_count": len(outcome.next_in_play) if outcome else 0,
     }
@@ -221,14 +268,28 @@ async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, resul
 
 @moderator_only
 async def close_round(update: Update, context: BotContext) -> None:
-    """/sluitronde [forceer]: close the open round."""
+    """/sluitronde [forceer | annuleer]: close the open round, or cancel it (its votes do not count)."""
     trajectory = context.trajectory
     current = await context.db.run(voting.open_round_of, trajectory.id)
     if current is None:
         await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="none_open"))
         return
-    force = bool(context.args) and context.args[0].lower() in {"forceer", "force", "toch"}
-    await close_and_announce(context, current.id, by="moderator", force=force)
+    word = context.args[0].lower() if context.args else ""
+    if word in CANCEL_WORDS:
+        await cancel_round(context, current.id)
+        return
+    await close_and_announce(context, current.id, by="moderator", force=word in {"forceer", "force", "toch"})
+
+
+async def cancel_round(context: BotContext, round_id: int) -> None:
+    """Cancel an open round: a way out of any round, also one that cannot be evaluated."""
+    cancelled = await context.db.run(voting.cancel, round_id)
+    if cancelled is None:
+        await send_html(context.bot, context.trajectory.chat_id, context.render("voting/problem", code="none_open"))
+        return
+    unschedule_deadline(context.application, round_id)
+    await refresh_progress(context, round_id)
+    await send_html(context.bot, context.trajectory.chat_id, context.render("voting/cancelled", round=cancelled))
 
 
 @moderator_only
@@ -355,7 +416,12 @@ async def voting_settings(update: Update, context: BotContext) -> None:
             return
         await context.db.run(voting.change_settings, trajectory.id, **{change.name: change.value})
     current = await context.db.run(voting.settings, trajectory.id)
-    await send_html(context.bot, trajectory.chat_id, context.render("voting/settings", settings=current))
+    members = await context.db.run(voting.joined_members, trajectory.id)
+    needed = voting.quorum_needed(members, current.quorum_pct)
+    words = rule_context(current.rule_key, current.sought, needed, members)
+    await send_html(
+        context.bot, trajectory.chat_id, context.render("voting/settings", settings=current, members=members, needed=needed, **words)
+    )
 
 
 @moderator_only

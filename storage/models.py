@@ -306,7 +306,8 @@ class VotingRound(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(16))  # moderator | deadline | all_voted
     forced: Mapped[bool] = mapped_column(default=False)  # closed below quorum on purpose
-    w: Mapped[float | None] = mapped_column()
+    w: Mapped[float | None] = mapped_column()  # Kendall's W (secondary figure)
+    alpha: Mapped[float | None] = mapped_column()  # Krippendorff's alpha (ordinal), 9 decimals
     outcome: Mapped[str | None] = mapped_column(Text)  # JSON of the consensus outcome
 
 

@@ -161,6 +161,7 @@ class RoundRecord:
     closed_by: str | None
     w: float | None
     outcome: dict | None
+    alpha: float | None = None  # Krippendorff's alpha (ordinal), frozen at close
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,20 @@ class CloseResult:
     outcome: object | None = None  # method.voting.ConsensusOutcome
     names: dict[int, str] | None = None
     reasons: dict[int, list[str]] | None = None
+    alpha: float | None = None  # Krippendorff's alpha (ordinal)
+    stability: object | None = None  # method.voting.Stability against the previous regular round
+    previous_number: int | None = None  # the round ``change`` compares with
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """What the next round would be, narrowed by the last round's outcome and today's themes."""
+
+    kind: str  # round | tiebreak | decided (a tie that no longer needs a vote)
+    theme_ids: tuple[int, ...]
+    places: int | None = None  # tie-break: places left to fill
+    secured: tuple[int, ...] = ()  # tie-break: chosen already
+    chosen: tuple[int, ...] = ()  # decided: the proposal (secured, then the tied themes left)
 
 
 @dataclass(frozen=True)
@@ -615,6 +630,9 @@ class ReportRound:
     reached: bool
     chosen: tuple[int, ...]  # theme ids the round proposed
     highlighted: tuple[int, ...]  # chosen, or still in play after this round
+    alpha: float | None = None  # Krippendorff's alpha (ordinal)
+    sought: int = 3
+    rule_key: str = "default"
 
 
 @dataclass(frozen=True)

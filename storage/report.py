@@ -152,6 +152,9 @@ def _rounds(session: Session, trajectory_id: int) -> tuple[ReportRound, ...]:
                 reached=bool(outcome and outcome.reached),
                 chosen=tuple(outcome.chosen) if outcome is not None and outcome.reached else (),
                 highlighted=highlighted,
+                alpha=round_.alpha,
+                sought=round_.sought,
+                rule_key=round_.rule_key,
             )
         )
     return tuple(out)

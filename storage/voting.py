@@ -8,6 +8,7 @@ exports get figures per theme and ballots under pseudonyms.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
@@ -18,8 +19,17 @@ from sqlalchemy.orm import Session
 
 from method.anonymity import pseudonym
 from method.voting import RULES, RoundTally, compare_rounds, tally_round
+from method.voting.alpha import ordinal_alpha
 from method.voting.concordance import concordance
-from method.voting.consensus import ConsensusOutcome, Reason, evaluate, evaluate_tiebreak
+from method.voting.consensus import (
+    ConsensusOutcome,
+    Reason,
+    TiebreakPlan,
+    evaluate,
+    evaluate_tiebreak,
+    replan_tiebreak,
+)
+from method.voting.stability import stability
 from method.voting.tally import ThemeTally
 from storage.models import (
     Ballot,
@@ -41,12 +51,14 @@ from storage.records import (
     ExportRows,
     MemberFeedback,
     ParkedTheme,
+    RoundPlan,
     RoundRecord,
     TelegramUser,
     VotingSettings,
 )
 
 MAX_REASON = 200
+log = logging.getLogger("kopgroep.voting")
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -77,12 +89,19 @@ def round_record(row: VotingRound | Row) -> RoundRecord:
         rule_key=row.rule_key, sought=row.sought, places=row.places, quorum_pct=row.quorum_pct,
         members=row.members, close_when_all_voted=row.close_when_all_voted, deadline=row.deadline,
         progress_message_id=row.progress_message_id, forced=row.forced, closed_by=row.closed_by,
-        w=row.w, outcome=json.loads(row.outcome) if row.outcome else None,
+        w=row.w, outcome=json.loads(row.outcome) if row.outcome else None, alpha=row.alpha,
     )
 
 
 def quorum_needed(members: int, quorum_pct: int) -> int:
     return max(1, math.ceil(members * quorum_pct / 100 - 1e-9))
+
+
+def joined_members(session: Session, trajectory_id: int) -> int:
+    """Members who joined: how many would get a ballot if a round opened now."""
+    return session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.trajectory_id == trajectory_id, Membership.status == "joined")
+    ) or 0
 
 
 def open_round_of(session: Session, trajectory_id: int) -> RoundRecord | None:
@@ -111,25 +130,72 @@ def _last_closed(session: Session, trajectory_id: int, before: int | None = None
     return session.scalar(query.order_by(VotingRound.number.desc()).limit(1))
 
 
-def next_round_plan(session: Session, trajectory_id: int) -> tuple[str, tuple[int, ...], int | None]:
-    """(kind, theme ids, places) for the next round: narrowed by the last round's outcome.
+def successors(session: Session, trajectory_id: int) -> dict[int, tuple[int, ...]]:
+    """Each theme -> the candidate themes that stand for it now (see ``replan_tiebreak``).
 
-    No earlier round, or consensus already confirmed: every candidate theme that is not
-    split into sub-themes. After a tie: a tie-break on the tied themes only.
+    A candidate stands for itself, or for its candidate sub-themes once it is split; a merged
+    theme for what it was merged into; a removed (or parked, or chosen) theme for nothing: it is
+    left out of the mapping.
+    """
+    rows = session.execute(
+        select(Theme.id, Theme.status, Theme.merged_into_id, Theme.parent_id)
+        .where(Theme.trajectory_id == trajectory_id)
+        .order_by(Theme.position, Theme.id)
+    ).all()
+    info = {theme_id: (status, merged_into) for theme_id, status, merged_into, _ in rows}
+    children: dict[int, list[int]] = {}
+    for theme_id, status, _, parent in rows:
+        if parent is not None and status == "candidate":
+            children.setdefault(parent, []).append(theme_id)
+
+    def now(theme_id: int, seen: frozenset[int]) -> tuple[int, ...]:
+        if theme_id in seen or theme_id not in info:
+            return ()
+        status, merged_into = info[theme_id]
+        if status == "merged" and merged_into is not None:
+            return now(merged_into, seen | {theme_id})
+        if status != "candidate":
+            return ()
+        if theme_id in children:
+            return tuple(t for child in children[theme_id] for t in now(child, seen | {theme_id}))
+        return (theme_id,)
+
+    found = {theme_id: now(theme_id, frozenset()) for theme_id in info}
+    return {theme_id: ids for theme_id, ids in found.items() if ids}
+
+
+def _tiebreak_plan(session: Session, row: VotingRound) -> TiebreakPlan | None:
+    """The tie-break a closed round's tie calls for, with today's themes; None without a tie."""
+    outcome = json.loads(row.outcome) if row.outcome else None
+    if not outcome or outcome["reached"] or not outcome.get("tie"):
+        return None
+    return replan_tiebreak(row.sought, outcome.get("secured", ()), outcome["tie"], successors(session, row.trajectory_id))
+
+
+def next_round_plan(session: Session, trajectory_id: int) -> RoundPlan:
+    """The next round: narrowed by the last round's outcome, with today's themes.
+
+    No earlier round, or consensus reached: every candidate theme that is not split into
+    sub-themes. After a tie: a tie-break on the tied themes still standing (merged or split ones
+    followed), for the places left; ``decided`` when no more tied themes stand than places (no
+    vote needed, the proposal is ``chosen``). Otherwise the themes still in play, merges and
+    splits followed.
     """
     last = _last_closed(session, trajectory_id)
     outcome = json.loads(last.outcome) if last is not None and last.outcome else None
-    if outcome and not outcome["reached"]:
-        in_play = tuple(outcome["next_in_play"])
-        alive = set(
-            session.scalars(select(Theme.id).where(Theme.id.in_(in_play), Theme.status == "candidate"))
-        )
-        in_play = tuple(t for t in in_play if t in alive)
-        if outcome.get("tie"):
-            return "tiebreak", in_play, last.sought - len(outcome.get("secured", ()))  # type: ignore[union-attr]
-        if in_play:
-            return "round", in_play, None
-    return "round", candidate_theme_ids(session, trajectory_id), None
+    if last is not None and outcome and not outcome["reached"]:
+        plan = _tiebreak_plan(session, last)
+        if plan is not None:
+            if plan.decided and (plan.secured or plan.tie):
+                return RoundPlan("decided", plan.tie, plan.places, plan.secured, plan.chosen)
+            if not plan.decided:
+                return RoundPlan("tiebreak", plan.tie, plan.places, plan.secured)
+        else:
+            now = successors(session, trajectory_id)
+            in_play = tuple(dict.fromkeys(t for old in outcome["next_in_play"] for t in now.get(old, ())))
+            if in_play:
+                return RoundPlan("round", in_play)
+    return RoundPlan("round", candidate_theme_ids(session, trajectory_id))
 
 
 def candidate_theme_ids(session: Session, trajectory_id: int) -> tuple[int, ...]:
@@ -166,9 +232,17 @@ def open_round(session: Session, trajectory_id: int, *, theme_ids: tuple[int, ..
     return round_record(row), [(person_id, telegram_id) for person_id, telegram_id in recipients]
 
 
-def cancel(session: Session, round_id: int) -> None:
-    """A round that could not start (nobody to send a ballot to) is kept as cancelled."""
-    session.get_one(VotingRound, round_id).status = "cancelled"
+def cancel(session: Session, round_id: int) -> RoundRecord | None:
+    """Cancel an open round: its ballots do not count, the next round is planned as if it never
+    opened. Also for a round that could not start (nobody to send a ballot to). None: not open.
+
+    The row is locked first, as in :func:`close`, so a closer and a canceller cannot both win.
+    """
+    row = session.scalar(select(VotingRound).where(VotingRound.id == round_id).with_for_update())
+    if row is None or row.status != "open":
+        return None
+    row.status, row.closed_at = "cancelled", utcnow()
+    return round_record(row)
 
 
 def names_of(session: Session, telegram_ids: list[int]) -> list[str]:
@@ -365,30 +439,37 @@ def close(session: Session, round_id: int, *, by: str, force: bool = False) -> C
         return CloseResult(status="quorum", round=round_record(row), submitted=submitted, needed=needed)
     theme_ids = tuple(session.scalars(select(RoundTheme.theme_id).where(RoundTheme.round_id == round_id)))
     scores = _scores_of_submitted(session, round_id)
-    tally = tally_round(scores, themes=theme_ids)
-    agreement = concordance(scores, themes=theme_ids)
     previous_row = _last_closed(session, row.trajectory_id, before=row.number)
     previous = _frozen_tally(session, previous_row.id) if previous_row is not None else None
-    rule = replace(RULES[row.rule_key], sought=row.sought)
-    if row.kind == "tiebreak":
-        secured = tuple(json.loads(previous_row.outcome).get("secured", ())) if previous_row and previous_row.outcome else ()
-        outcome = evaluate_tiebreak(row.places or 1, secured, tally)
-    else:
-        comparable = previous if previous is not None and previous_row is not None and previous_row.kind == "round" else None
-        outcome = evaluate(rule, tally, agreement.w, comparable, previous_row.w if comparable is not None else None)
+    # Theme edits wait while a round is open, so the tie-break is planned as it was at opening.
+    plan = _tiebreak_plan(session, previous_row) if row.kind == "tiebreak" and previous_row is not None else None
+    try:
+        tally = tally_round(scores, themes=theme_ids)
+        agreement = concordance(scores, themes=theme_ids)
+        alpha = ordinal_alpha(scores, themes=theme_ids)
+        comparable = previous if previous_row is not None and previous_row.kind == "round" and row.kind == "round" else None
+        if row.kind == "tiebreak":
+            outcome = evaluate_tiebreak(row.places or 0, plan.secured if plan is not None else (), tally)
+        else:
+            outcome = evaluate(replace(RULES[row.rule_key], sought=row.sought), tally, alpha, comparable)
+        moved = stability(comparable, tally, top_n=row.sought) if comparable is not None else None
+        change = compare_rounds(previous, tally, top_n=row.sought) if previous is not None else None
+    except Exception:  # a round must never stay stuck open: the moderator is told and can cancel it
+        log.exception("voting round %s could not be evaluated", round_id)
+        return CloseResult(status="cannot_evaluate", round=round_record(row), submitted=submitted, needed=needed)
     for t in tally.themes:
         session.add(RoundResult(
             round_id=round_id, theme_id=t.theme_id, votes=t.votes, total=t.total, mean=t.mean, median=t.median,
             ones=t.ones, twos=t.twos, threes=t.threes, share_threes=t.share_threes, share_ones=t.share_ones, rank=t.rank,
         ))
     row.status, row.closed_at, row.closed_by, row.forced = "closed", utcnow(), by, submitted < needed
-    row.w = agreement.w
+    row.w, row.alpha = agreement.w, alpha
     row.outcome = json.dumps(_outcome_json(outcome))
-    change = compare_rounds(previous, tally, top_n=row.sought) if previous is not None else None
     return CloseResult(
         status="closed", round=round_record(row), submitted=submitted, needed=needed, tally=tally, w=agreement.w,
         change=change, outcome=outcome, names=_names(session, theme_ids + (previous.theme_ids if previous else ())),
-        reasons=_reasons(session, round_id),
+        reasons=_reasons(session, round_id), alpha=alpha, stability=moved,
+        previous_number=previous_row.number if previous_row is not None else None,
     )
 
 
@@ -416,11 +497,12 @@ def _reasons(session: Session, round_id: int) -> dict[int, list[str]]:
 
 
 def results(session: Session, round_id: int) -> CloseResult:
-    """A closed round's figures again (for /uitslag)."""
+    """A closed round's figures again (for /uitslag and the report), from what was frozen."""
     row = session.get_one(VotingRound, round_id)
     tally = _frozen_tally(session, round_id)
     previous_row = _last_closed(session, row.trajectory_id, before=row.number)
     previous = _frozen_tally(session, previous_row.id) if previous_row is not None else None
+    comparable = previous if previous_row is not None and previous_row.kind == "round" and row.kind == "round" else None
     outcome_data = json.loads(row.outcome) if row.outcome else None
     outcome = None
     if outcome_data:
@@ -435,8 +517,17 @@ def results(session: Session, round_id: int) -> CloseResult:
         status="closed", round=round_record(row), submitted=tally.ballots, needed=quorum_needed(row.members, row.quorum_pct),
         tally=tally, w=row.w, change=compare_rounds(previous, tally, top_n=row.sought) if previous else None,
         outcome=outcome, names=_names(session, tally.theme_ids + (previous.theme_ids if previous else ())),
-        reasons=_reasons(session, round_id),
+        reasons=_reasons(session, round_id), alpha=row.alpha,
+        stability=stability(comparable, tally, top_n=row.sought) if comparable is not None else None,
+        previous_number=previous_row.number if previous_row is not None else None,
     )
+
+
+def names_by_id(session: Session, theme_ids: Iterable[int]) -> list[str]:
+    """Theme names in the order of ``theme_ids``."""
+    ids = tuple(theme_ids)
+    names = _names(session, ids)
+    return [names[t] for t in ids if t in names]
 
 
 def member_feedback(session: Session, round_id: int, key: bytes) -> list[MemberFeedback]:
@@ -479,12 +570,18 @@ def confirm_consensus(session: Session, trajectory_id: int, chosen: tuple[int, .
 
 
 def last_proposal(session: Session, trajectory_id: int) -> tuple[RoundRecord, tuple[int, ...]] | None:
-    """The last closed round and the themes it proposes (when consensus was reached)."""
+    """The last closed round and the themes it proposes: those chosen when consensus was reached,
+    or, after a tie that no longer needs a vote (tied themes removed or merged), what is left."""
     last = _last_closed(session, trajectory_id)
     if last is None or not last.outcome:
         return None
     outcome = json.loads(last.outcome)
-    return (round_record(last), tuple(outcome["chosen"])) if outcome["reached"] else (round_record(last), ())
+    if outcome["reached"]:
+        return round_record(last), tuple(outcome["chosen"])
+    plan = _tiebreak_plan(session, last)
+    if plan is not None and plan.decided:
+        return round_record(last), plan.chosen
+    return round_record(last), ()
 
 
 def themes_by_position(session: Session, trajectory_id: int, positions: list[int]) -> dict[int, int]:

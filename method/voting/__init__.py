@@ -1,5 +1,7 @@
-"""Voting rounds: tally, agreement (Kendall's W) and the consensus rule. Pure logic, stdlib only."""
+"""Voting rounds: tally, agreement (Krippendorff's alpha, Kendall's W), stability between rounds,
+thresholds in counts and the consensus rule. Pure logic, stdlib only."""
 
+from method.voting.alpha import ALPHA_KEYS, describe_alpha, ordinal_alpha
 from method.voting.concordance import (
     AGREEMENT_KEYS,
     Concordance,
@@ -15,8 +17,13 @@ from method.voting.consensus import (
     ConsensusOutcome,
     ConsensusRule,
     Reason,
+    Thresholds,
+    TiebreakPlan,
     evaluate,
+    evaluate_tiebreak,
+    replan_tiebreak,
 )
+from method.voting.stability import STABLE_SHIFT, Stability, rank_correlation, shift, stability
 from method.voting.tally import (
     VALID_SCORES,
     Movement,
@@ -28,12 +35,15 @@ from method.voting.tally import (
     tally_round,
     validate_scores,
 )
+from method.voting.thresholds import at_least, at_most, floor_percent, floor_to, more_than
 
 __all__ = [
     "AGREEMENT_KEYS",
+    "ALPHA_KEYS",
     "DEFAULT_RULE",
     "MAJORITY_RULE",
     "RULES",
+    "STABLE_SHIFT",
     "TOP_MEAN_RULE",
     "VALID_SCORES",
     "Concordance",
@@ -43,13 +53,28 @@ __all__ = [
     "Reason",
     "RoundChange",
     "RoundTally",
+    "Stability",
     "ThemeChange",
     "ThemeTally",
+    "Thresholds",
+    "TiebreakPlan",
+    "at_least",
+    "at_most",
     "compare_rounds",
     "concordance",
     "describe_agreement",
+    "describe_alpha",
     "evaluate",
+    "evaluate_tiebreak",
+    "floor_percent",
+    "floor_to",
     "kendall_w",
+    "more_than",
+    "ordinal_alpha",
+    "rank_correlation",
+    "replan_tiebreak",
+    "shift",
+    "stability",
     "tally_round",
     "validate_scores",
 ]

@@ -1,4 +1,9 @@
-"""Kendall's coefficient of concordance W over the members' ballots of one round.
+"""Kendall's coefficient of concordance W over the members' ballots of one round (a secondary figure).
+
+W measures how alike the members *rank* the themes. On 1-3 scores nearly everything is a tie, so
+it says little: a member who scores everything 2 counts as a rater without adding a ranking, and
+with few voters W varies widely. The round's agreement figure is Krippendorff's alpha (alpha.py);
+W is shown beside it, with Schmidt's words.
 
 Each complete ballot is turned into ranks across the themes in play (a higher score gets a
 higher rank; tied scores get the average of the ranks they span). With m ballots, n themes,
@@ -16,7 +21,7 @@ entirely, because ranks across a partial set of themes are not comparable with r
 all of them. :func:`concordance` reports how many ballots were used and left out.
 
 Scores 1..3 over more than three themes always contain ties, so the tie correction matters
-in practice. Arithmetic is exact (integers) until the final division.
+in practice. Arithmetic is exact (integers) until the final division; W is kept to 9 decimals.
 """
 
 from __future__ import annotations
@@ -24,19 +29,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from method.voting.tally import Ballots, validate_scores
+from method.voting.thresholds import keep
 
-AGREEMENT_KEYS = ("none", "weak", "moderate", "strong", "very_strong")
+AGREEMENT_KEYS = ("very_weak", "weak", "moderate", "strong", "unusually_strong")
 
-# Upper bounds (exclusive) of the bands; W at or above the last bound is "very_strong".
-# After Schmidt (1997), "Managing Delphi surveys using nonparametric statistical techniques",
-# Decision Sciences 28(3), who reads W = 0.1 as very weak, 0.3 weak, 0.5 moderate, 0.7 strong
-# and 0.9 unusually strong agreement. Here each interval between those anchors takes the
-# label of the anchor above it, and 0.1 is the floor below which there is no agreement to speak
-# of: [0, .1) none, [.1, .3) weak, [.3, .5) moderate, [.5, .7) strong, [.7, 1] very strong.
-# 0.7 also matches the default ``stable_w`` of the consensus rule.
-AGREEMENT_BANDS = ((0.1, "none"), (0.3, "weak"), (0.5, "moderate"), (0.7, "strong"))
+# Schmidt (1997), "Managing Delphi surveys using nonparametric statistical techniques", Decision
+# Sciences 28(3), Table 2, reads W = .1 as very weak agreement, .3 weak, .5 moderate, .7 strong
+# and .9 unusually strong. A value takes the label of the highest anchor it reaches (0.55 is
+# moderate: it has not reached .7); below .3 is very weak, .1 included.
+AGREEMENT_BANDS = ((0.9, "unusually_strong"), (0.7, "strong"), (0.5, "moderate"), (0.3, "weak"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def concordance(scores: Ballots, *, themes: Iterable[int] | None = None) -> Conc
     denominator = m * m * (n**3 - n) - m * tie_sum
     if denominator == 0:  # every ballot gave all themes the same score
         return result
-    return Concordance(w=3 * four_s / denominator, ballots=m, excluded=result.excluded, themes=n)
+    return Concordance(w=keep(Fraction(3 * four_s, denominator)), ballots=m, excluded=result.excluded, themes=n)
 
 
 def kendall_w(scores: Ballots, *, themes: Iterable[int] | None = None) -> float | None:
@@ -109,6 +113,6 @@ def describe_agreement(w: float) -> str:
     if not (0.0 <= w <= 1.0):  # also rejects NaN
         raise ValueError(f"W must lie in [0, 1], got {w!r}")
     for bound, key in AGREEMENT_BANDS:
-        if w < bound:
+        if w >= bound:
             return key
-    return "very_strong"
+    return "very_weak"

@@ -65,6 +65,23 @@ class ThemeTally:
     share_ones: float  # ones / votes (0.0 when votes == 0)
     rank: int  # 1 = highest priority; competition ranking
 
+    def count(self, score: int) -> int:
+        """How many voters gave ``score``."""
+        return {1: self.ones, 2: self.twos, 3: self.threes}[score]
+
+    @property
+    def modal_count(self) -> int:
+        """How many voters gave the most given score (0 without votes)."""
+        return max(self.ones, self.twos, self.threes)
+
+    @property
+    def modal_scores(self) -> tuple[int, ...]:
+        """The most given score, highest first; two or three when they are given equally often; ()
+        without votes."""
+        if not self.votes:
+            return ()
+        return tuple(s for s in reversed(VALID_SCORES) if self.count(s) == self.modal_count)
+
 
 @dataclass(frozen=True)
 class RoundTally:
@@ -110,6 +127,11 @@ def _sort_key(votes: int, total: int, threes: int, ones: int) -> tuple:
     if votes == 0:
         return (0, 0, 0, 0)
     return (1, Fraction(total, votes), Fraction(threes, votes), -ones)
+
+
+def rank_key(theme: ThemeTally) -> tuple:
+    """What the ranking sorts on (higher ranks first): mean, share of 3s, fewer 1s, exactly."""
+    return _sort_key(theme.votes, theme.total, theme.threes, theme.ones)
 
 
 def tally_round(scores: Ballots, *, themes: Iterable[int] | None = None) -> RoundTally:

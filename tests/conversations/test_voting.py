@@ -43,7 +43,9 @@ async def test_three_rounds_narrowing_tiebreak_and_consensus(harness: Harness) -
     results = next(t for t in reversed(harness.bot_texts(group)) if "Uitslag stemronde 1" in t)
     assert "Uitslag stemronde 1" in results and "6 van de 7 leden stemden" in results
     assert "Nog geen consensus" in results and "Thema 6 valt af" in results
-    assert "3: 0 (0%) · 2: 0 · 1: 6" in results  # Bart's changed vote: no 3 left for #6
+    assert "6. Thema 6\n   niemand gaf een 3, 6 gaven een 1" in results  # Bart's changed vote: no 3 left for #6
+    assert "✅ haalt de drempel: bij 6 stemmers minstens 5 keer een 3 en geen enkele 1." in results
+    assert "Eensgezindheid over de scores: " in results and "Zo lees je de cijfers" in results
 
     # Round 2: #1 all 3s; #2, #3, #4 equal with five 3s: a tie at the cut-off.
     await harness.say(anne, group, "/stemronde")
@@ -53,7 +55,7 @@ async def test_three_rounds_narrowing_tiebreak_and_consensus(harness: Harness) -
         await cast(harness, person, scores)
     await harness.say(anne, group, "/sluitronde")
     text = next(t for t in reversed(harness.bot_texts(group)) if "Uitslag stemronde 2" in t)
-    assert "Gelijkstand tussen Thema 2, Thema 3, Thema 4; Thema 1 is al zeker" in text
+    assert "Gelijkstand tussen Thema 2, Thema 3 en Thema 4 voor 2 plaatsen; Thema 1 is al zeker" in text
 
     # Round 3: a short tie-break on #2, #3, #4 for two places.
     await harness.say(anne, group, "/stemronde")
@@ -63,7 +65,7 @@ async def test_three_rounds_narrowing_tiebreak_and_consensus(harness: Harness) -
         await cast(harness, person, scores)
     await harness.say(anne, group, "/sluitronde")
     text = next(t for t in reversed(harness.bot_texts(group)) if "Uitslag stemronde 3" in t)
-    assert "Voorstel: er is consensus over Thema 1, Thema 2, Thema 3" in text
+    assert "Voorstel: Thema 1, Thema 2 en Thema 3. De moderator bevestigt met /consensus." in text
 
     await harness.say(people[2], group, "/consensus")
     assert harness.last_text(group) == "Dat kan alleen de moderator van de kopgroep."
@@ -237,7 +239,8 @@ async def test_settings_and_bad_input(harness: Harness) -> None:
         assert "Dat begrijp ik niet" in harness.last_text(group)
     await harness.say(anne, group, "/stemregel aantal 2")
     await harness.say(anne, group, "/stemregel regel meerderheid")
-    assert "meer dan de helft" in harness.last_text(group) and "We zoeken er 2" in harness.last_text(group)
+    assert "meer dan de helft" in harness.last_text(group) and "We zoeken 2 thema's" in harness.last_text(group)
+    assert "• 3 stemmers: minstens 2 keer een 3, geen enkele 1 (afvallen: 3 keer een 1)" in harness.last_text(group)
     await harness.say(anne, group, "/stemronde tot gisteren")
     assert "Die datum begrijp ik niet" in harness.last_text(group)
     await harness.say(anne, group, "/stemronde")

@@ -105,6 +105,7 @@ def full(**changes: object) -> ReportData:
         quorum_needed=3,
         forced=False,
         w=0.72,
+        alpha=0.6669,
         tally=tally,
         names=NAMES,
         positions={1: 1, 2: 2, 3: 3, 4: 4},
@@ -249,6 +250,17 @@ def test_markdown_holds_every_section(lang: str) -> None:
     assert text.count("](round-") == 1 and "base64" not in text
     assert "| 1 | 1 | Duurzaam aankopen | 4 |" in text
     assert "- Kraantjeswater overal\n  - Ook op evenementen" in text
+
+
+def test_rounds_show_the_figures_as_the_group_saw_them() -> None:
+    # The same measures and words as the results in the group: alpha first (rounded down, 0.6669 is not
+    # Krippendorff's .667), W with Schmidt's words, the threshold in counts for this round's voters.
+    text = build_markdown(full(), TEXTS, "nl", {})
+    assert "Eensgezindheid over de scores (alfa van Krippendorff" in text and "): 0,666, de meningen lopen nog uiteen." in text
+    assert "Gelijke volgorde (W van Kendall" in text and "): 0,72, sterke overeenstemming." in text
+    assert "Drempel bij 4 stemmers: minstens 3 keer een 3 en geen enkele 1." in text
+    english = build_markdown(full(language="en"), TEXTS, "en", {})
+    assert "): 0.666, opinions still differ." in english and "Threshold with 4 voters: at least 3 votes of 3" in english
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

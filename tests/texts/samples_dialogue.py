@@ -20,7 +20,7 @@ from storage.records import (
 from tests.texts.samples_core import ANNE, BART, NAMELESS, TRAJECTORY
 
 STARTED = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
-QUESTION = QuestionRecord(11, 1, "Welke thema’s lijken je <b>op het eerste zicht</b> prioritair?")
+QUESTION = QuestionRecord(11, 1, "Welke thema's lijken je <b>op het eerste zicht</b> prioritair?")
 LAST = QuestionRecord(18, 8, "Wat zijn de voornaamste sterktes & lokale kansen? 🌱 مرحبا")
 OPEN = DialogueRecord(1, 1, "open", 11, 100, STARTED, None)
 ANONYMOUS = DialogueRecord(2, 1, "anonymous", 18, None, STARTED, None)

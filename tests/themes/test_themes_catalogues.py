@@ -74,7 +74,7 @@ EXAMPLE_NAMES_NL = [
 ]
 
 QUESTIONS_NL = [
-    "Welke thema’s lijken je op het eerste zicht prioritair?",
+    "Welke thema's lijken je op het eerste zicht prioritair?",
     "Waarom zou je prioriteit geven aan dat specifiek thema?",
     "Waar situeren zich volgens u de belangrijkste uitdagingen rond een thema?",
     "Waar denk je dat je echt het verschil kan maken?",

@@ -24,6 +24,17 @@ REQUIRED = {
     "stakeholder",
     "meerjarenplan",
     "omgevingsanalyse",
+    # every figure a voting result shows (tests/voting/test_result_texts.py checks the legend)
+    "mediaan",
+    "gemiddelde",
+    "modus",
+    "eensgezindheid",
+    "kendall-w",
+    "rangcorrelatie",
+    "verschuiving",
+    "drempel",
+    "quorum",
+    "beslissende-ronde",
 }
 
 # A sentence ends with . ! or ? followed by the end or by a space and a capital or "(".

@@ -1,12 +1,14 @@
-"""Consensus rule: reached by shares, by a stable top, not reached, tie at the cut-off, drop-outs."""
+"""Consensus rule: reached by shares (thresholds as counts), by a stable top (stability, not W), by
+the top mean (alpha), not reached, tie at the cut-off, drop-outs."""
 
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 
 import pytest
 
-from method.voting.concordance import kendall_w
+from method.voting.alpha import ordinal_alpha
 from method.voting.consensus import (
     DEFAULT_RULE,
     RULES,
@@ -22,7 +24,7 @@ from .test_tally import ballots_from_columns
 
 def round_of(columns: dict[int, list[int]]):
     ballots = ballots_from_columns(columns)
-    return tally_round(ballots), kendall_w(ballots)
+    return tally_round(ballots), ordinal_alpha(ballots)
 
 
 def test_default_rule_values() -> None:
@@ -30,9 +32,9 @@ def test_default_rule_values() -> None:
         DEFAULT_RULE.sought,
         DEFAULT_RULE.min_share_top,
         DEFAULT_RULE.max_share_low,
-        DEFAULT_RULE.stable_w,
+        DEFAULT_RULE.stable_shift,
         DEFAULT_RULE.drop_share_low,
-    ) == (3, 0.75, 0.15, 0.7, 0.75)
+    ) == (3, Fraction(3, 4), Fraction(3, 20), Fraction(3, 20), Fraction(3, 4))
     assert ConsensusRule() == DEFAULT_RULE
 
 
@@ -44,7 +46,7 @@ def test_rule_registry() -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"sought": 0}, {"sought": 2.5}, {"min_share_top": 1.5}, {"max_share_low": -0.1}, {"stable_w": 2.0}],
+    [{"sought": 0}, {"sought": 2.5}, {"min_share_top": 1.5}, {"max_share_low": -0.1}, {"stable_shift": 2.0}, {"top_mean_alpha": 1.5}],
 )
 def test_rule_validation(changes: dict) -> None:
     with pytest.raises(ValueError):
@@ -60,7 +62,7 @@ def test_reached_by_shares() -> None:
     #   5: 1 1 1 1  mean 1    no (and would drop: share of 1s 1.0)
     # Exactly three qualify -> reached; no next round, so nothing is dropped.
     current, w = round_of({1: [3, 3, 3, 3], 2: [3, 3, 3, 2], 3: [3, 3, 2, 3], 4: [2, 2, 1, 1], 5: [1, 1, 1, 1]})
-    assert evaluate(DEFAULT_RULE, current, w, None, None) == ConsensusOutcome(
+    assert evaluate(DEFAULT_RULE, current, w, None) == ConsensusOutcome(
         reached=True,
         reason=Reason.SHARES,
         chosen=(1, 2, 3),
@@ -77,7 +79,7 @@ def test_qualifiers_are_chosen_even_if_a_non_qualifier_ranks_higher() -> None:
     rule = ConsensusRule(min_share_top=0.5, max_share_low=0.0)
     current, w = round_of({1: [3, 3, 3, 3], 2: [3, 3, 2, 2], 3: [3, 2, 3, 2], 9: [3, 3, 3, 1]})
     assert current.theme(9).rank == 2
-    outcome = evaluate(rule, current, w, None, None)
+    outcome = evaluate(rule, current, w, None)
     assert outcome.reached and outcome.chosen == (1, 2, 3)
 
 
@@ -183,55 +185,69 @@ def test_drop_never_leaves_fewer_than_sought() -> None:
     assert (outcome.drop, outcome.next_in_play) == ((), (1, 2, 3, 4))
 
 
-# Stable top. Four voters, themes 1-4; only themes 1 and 2 meet the shares, so route 1 fails.
-# Previous round: a, b, c score 3 3 2 1; d scores 3 2 3 1 -> W = .8125 (see test_concordance).
-#   means 1: 3, 2: 2.75, 3: 2.25, 4: 1 -> top 3 {1, 2, 3}
-# This round: all four score 3 3 2 1 -> W = 1 (identical ballots), ranks 1, 1, 3, 4 -> top 3 {1, 2, 3}.
+# Stable top. Four voters, themes 1-4; only themes 1 and 2 meet the thresholds (3 of 4 gave a 3, no 1).
+# Previous round: 1: 3 3 3 3, 2: 3 3 3 2, 3: 2 2 2 3, 4: 1 1 1 1 -> top 3 {1, 2, 3}
+# This round:     1: 3 3 3 3, 2: 3 3 3 3, 3: 2 2 2 2, 4: 1 1 1 1 -> top 3 {1, 2, 3}
+# Shifts: 1: 0; 2: one of four votes moved from 2 to 3 = 25%; 3: 25%. 2 and 3 are not stable yet.
 PREVIOUS_STABLE = {1: [3, 3, 3, 3], 2: [3, 3, 3, 2], 3: [2, 2, 2, 3], 4: [1, 1, 1, 1]}
 CURRENT_STABLE = {1: [3, 3, 3, 3], 2: [3, 3, 3, 3], 3: [2, 2, 2, 2], 4: [1, 1, 1, 1]}
 
 
+def test_the_same_top_twice_is_not_enough_when_the_votes_still_move() -> None:
+    previous, _ = round_of(PREVIOUS_STABLE)
+    current, alpha = round_of(CURRENT_STABLE)
+    outcome = evaluate(DEFAULT_RULE, current, alpha, previous)
+    assert outcome.reached is False  # 25% of the votes on themes 2 and 3 moved: not stable
+
+
 def test_reached_by_stable_top() -> None:
-    previous, previous_w = round_of(PREVIOUS_STABLE)
-    current, w = round_of(CURRENT_STABLE)
-    assert (previous_w, w) == (pytest.approx(0.8125), 1.0)
-    assert evaluate(DEFAULT_RULE, current, w, None, None).reached is False  # shares alone: 2 of 3
-    outcome = evaluate(DEFAULT_RULE, current, w, previous, previous_w)
+    # Eight voters; the top 3 {1, 2, 3} in both rounds, one vote of eight moved on 2 and 3 (12.5%).
+    previous, _ = round_of({1: [3] * 8, 2: [3] * 5 + [2] * 3, 3: [2] * 7 + [3], 4: [1] * 8})
+    current, alpha = round_of({1: [3] * 8, 2: [3] * 6 + [2] * 2, 3: [2] * 8, 4: [1] * 8})
+    assert evaluate(DEFAULT_RULE, current, alpha).reached is False  # shares alone: 2 of 3
+    outcome = evaluate(DEFAULT_RULE, current, alpha, previous)
     assert (outcome.reached, outcome.reason, outcome.chosen) == (True, Reason.STABLE_TOP, (1, 2, 3))
     assert outcome.qualified == (1, 2) and outcome.next_in_play == ()
 
 
-def test_stable_top_needs_strong_agreement_in_both_rounds() -> None:
-    previous, _ = round_of(PREVIOUS_STABLE)
-    current, w = round_of(CURRENT_STABLE)
-    assert evaluate(DEFAULT_RULE, current, w, previous, 0.69).reached is False
-    assert evaluate(DEFAULT_RULE, current, 0.69, previous, 0.9).reached is False
-    assert evaluate(DEFAULT_RULE, current, w, previous, None).reached is False
-    assert evaluate(DEFAULT_RULE, current, w, previous, 0.7).reached is True  # >= threshold
+def test_stable_top_limit_is_strictly_less_than_fifteen_percent() -> None:
+    # 20 voters: 3 moved votes are exactly 15%: not stable; 2 (10%) are.
+    previous, _ = round_of({1: [3] * 20, 2: [3] * 12 + [2] * 8, 3: [2] * 20, 4: [1] * 20})
+    moved_three, alpha = round_of({1: [3] * 20, 2: [3] * 15 + [2] * 5, 3: [2] * 20, 4: [1] * 20})
+    assert evaluate(DEFAULT_RULE, moved_three, alpha, previous).reached is False
+    moved_two, alpha = round_of({1: [3] * 20, 2: [3] * 14 + [2] * 6, 3: [2] * 20, 4: [1] * 20})
+    assert evaluate(DEFAULT_RULE, moved_two, alpha, previous).reason is Reason.STABLE_TOP
 
 
 def test_stable_top_needs_the_same_set() -> None:
     # Previous round had 4 above 3: top 3 {1, 2, 4}.
-    previous, previous_w = round_of({1: [3, 3, 3, 3], 2: [3, 3, 3, 2], 3: [1, 1, 1, 1], 4: [2, 2, 2, 2]})
-    assert previous_w >= 0.7
-    current, w = round_of(CURRENT_STABLE)
-    outcome = evaluate(DEFAULT_RULE, current, w, previous, previous_w)
+    previous, _ = round_of({1: [3, 3, 3, 3], 2: [3, 3, 3, 2], 3: [1, 1, 1, 1], 4: [2, 2, 2, 2]})
+    current, alpha = round_of(CURRENT_STABLE)
+    outcome = evaluate(DEFAULT_RULE, current, alpha, previous)
     assert outcome.reached is False and outcome.tie is None
     # Theme 4 (1 1 1 1) drops; three themes are left, as many as sought.
     assert (outcome.drop, outcome.next_in_play) == ((4,), (1, 2, 3))
 
 
+def test_stable_top_does_not_need_w() -> None:
+    # Identical rounds: stable whatever the agreement; W or alpha play no part in this route.
+    columns = {1: [3, 2, 3, 1], 2: [2, 3, 1, 3], 3: [1, 2, 2, 2], 4: [1, 1, 2, 1]}
+    current, _ = round_of(columns)
+    outcome = evaluate(DEFAULT_RULE, current, None, current)
+    assert (outcome.reached, outcome.reason) == (True, Reason.STABLE_TOP)
+    assert evaluate(dataclasses.replace(DEFAULT_RULE, stable_shift=None), current, None, current).reached is False
+
+
 def test_stable_top_wins_over_a_shares_tie() -> None:
     # Custom rule: share of 3s >= .5, no 1s. X (theme 3: 3 3 3 1) ranks 3rd but has a 1.
     # Qualifiers 1, 2 (rank 1), 4, 5 (rank 4, tied) -> shares route ends in a tie on 4, 5;
-    # the overall top 3 {1, 2, 3} is well defined and the same in both rounds with W >= .7.
+    # the overall top 3 {1, 2, 3} is well defined and the same, unmoved, in both rounds.
     rule = ConsensusRule(min_share_top=0.5, max_share_low=0.0)
     columns = {1: [3, 3, 3, 3], 2: [3, 3, 3, 3], 3: [3, 3, 3, 1], 4: [3, 3, 2, 2], 5: [3, 3, 2, 2], 6: [1, 1, 1, 1]}
-    current, w = round_of(columns)
-    assert w >= 0.7
-    alone = evaluate(rule, current, w)
+    current, alpha = round_of(columns)
+    alone = evaluate(rule, current, alpha)
     assert (alone.tie, alone.secured) == ((4, 5), (1, 2))
-    outcome = evaluate(rule, current, w, current, w)
+    outcome = evaluate(rule, current, alpha, current)
     assert (outcome.reached, outcome.reason, outcome.chosen, outcome.tie) == (True, Reason.STABLE_TOP, (1, 2, 3), None)
 
 
@@ -253,23 +269,27 @@ def test_majority_rule() -> None:
 
 def test_top_mean_rule() -> None:
     rule = RULES["top_mean"]
-    # Means 1: 3, 2: 2.5, 3: 2, 4: 1.5 (ballots p0 3 3 2 2, p1 3 2 2 1) -> W from the ballots.
-    # p0 ranks 3.5 3.5 1.5 1.5 (T = 12), p1 ranks 4 2.5 2.5 1 (T = 6); R = 7.5 6 4 2.5; mean 5
-    # S = 6.25 + 1 + 1 + 6.25 = 14.5; W = 12*14.5 / (4*60 - 2*18) = 174 / 204 = .853
-    current, w = round_of({1: [3, 3], 2: [3, 2], 3: [2, 2], 4: [2, 1]})
-    assert w == pytest.approx(174 / 204)
-    outcome = evaluate(rule, current, w)
+    # Means 1: 3, 2: 2.5, 3: 2, 4: 1.5 (ballots p0 3 3 2 2, p1 3 2 2 1). Alpha by hand:
+    # pairs per theme (m_u = 2, so each pair counts 1): 1: (3,3), 2: (3,2), 3: (2,2), 4: (2,1)
+    # coincidences o33 = 2, o32 = o23 = 1, o22 = 2, o21 = o12 = 1; n_1 = 1, n_2 = 4, n_3 = 3, n = 8
+    # d^2(1,2) = (1 + 4 - 2.5)^2 = 6.25, d^2(2,3) = (4 + 3 - 3.5)^2 = 12.25, d^2(1,3) = (8 - 2)^2 = 36
+    # observed = 2 * (1 * 12.25 + 1 * 6.25) = 37; expected = 2 * (4*3*12.25 + 1*4*6.25 + 1*3*36) = 560
+    # alpha = 1 - 7 * 37 / 560 = 1 - 259/560 = 0.5375
+    current, alpha = round_of({1: [3, 3], 2: [3, 2], 3: [2, 2], 4: [2, 1]})
+    assert alpha == pytest.approx(1 - 259 / 560, abs=1e-9)
+    assert evaluate(rule, current, alpha).reached is False  # below Krippendorff's .667
+    outcome = evaluate(rule, current, 0.667)
     assert (outcome.reached, outcome.reason, outcome.chosen) == (True, Reason.TOP_MEAN, (1, 2, 3))
-    assert evaluate(rule, current, 0.49).reached is False
+    assert evaluate(rule, current, 0.666999999).reached is False
     assert evaluate(rule, current, None).reached is False
-    assert evaluate(rule, current, 0.49).next_in_play == (1, 2, 3, 4)
+    assert evaluate(rule, current, 0.5).next_in_play == (1, 2, 3, 4)
 
 
 def test_top_mean_rule_reports_tie() -> None:
     # Means 1: 3, 2: 2.5, 3: 2.5, 4: 2.5, 5: 1 -> the cut after place 3 splits 2, 3, 4.
     rule = RULES["top_mean"]
     current, _ = round_of({1: [3, 3], 2: [3, 2], 3: [2, 3], 4: [3, 2], 5: [1, 1]})
-    outcome = evaluate(rule, current, 0.6)
+    outcome = evaluate(rule, current, 0.7)
     assert (outcome.reached, outcome.tie, outcome.secured, outcome.next_in_play) == (
         False,
         (2, 3, 4),
@@ -286,3 +306,22 @@ def test_sought_can_be_changed() -> None:
     assert (outcome.tie, outcome.secured) == ((2, 3), (1,))
     outcome = evaluate(dataclasses.replace(DEFAULT_RULE, sought=1), current, w)
     assert outcome.chosen == (1,)
+
+
+def test_thresholds_are_counts_of_this_rounds_voters() -> None:
+    # Eight voters: at least 6 threes, at most 1 one. Seven threes and one 1 qualify; five threes do not.
+    limits = DEFAULT_RULE.thresholds(8)
+    assert (limits.min_threes, limits.max_ones, limits.drop_ones) == (6, 1, 6)
+    current, alpha = round_of({1: [3] * 6 + [2, 1], 2: [3] * 5 + [2] * 3, 3: [3] * 6 + [1, 1], 4: [2] * 8})
+    assert [DEFAULT_RULE.qualifies(current.theme(t)) for t in (1, 2, 3, 4)] == [True, False, False, False]
+    # Six voters: 15% of 6 is 0.9, so no 1 at all; seven voters: 1.05, so one 1.
+    assert DEFAULT_RULE.thresholds(6).max_ones == 0 and DEFAULT_RULE.thresholds(7).max_ones == 1
+    # 75% of 4 is 3, of 5 it is 3.75: 4 threes.
+    assert DEFAULT_RULE.thresholds(4).min_threes == 3 and DEFAULT_RULE.thresholds(5).min_threes == 4
+
+
+def test_float_shares_are_read_as_written() -> None:
+    # 0.15 * 20 is 3.0000000000000004 in floats: as a count that must still be 3, not 4 or 2.
+    rule = ConsensusRule(max_share_low=0.15, min_share_top=0.7)
+    assert rule.max_share_low == Fraction(3, 20) and rule.thresholds(20).max_ones == 3
+    assert rule.thresholds(10).min_threes == 7  # 0.7 * 10 = 7.000000000000001 in floats

@@ -1,15 +1,19 @@
-"""Property-based tests (hypothesis) for tally, Kendall's W and the consensus rule."""
+"""Property-based tests (hypothesis) for tally, Kendall's W and the consensus rule (alpha, stability and
+the thresholds have their own property tests beside their unit tests)."""
 
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from method.voting.alpha import ordinal_alpha
 from method.voting.concordance import AGREEMENT_KEYS, concordance, describe_agreement, kendall_w
 from method.voting.consensus import RULES, ConsensusRule, evaluate
+from method.voting.stability import shift
 from method.voting.tally import Movement, compare_rounds, tally_round
 
 from .test_concordance import reference_w
@@ -168,10 +172,11 @@ def test_permuting_ballots_changes_nothing(data, seed) -> None:
     other = shuffled(ballots, seed)
     assert tally_round(other, themes=themes) == tally_round(ballots, themes=themes)
     assert concordance(other, themes=themes) == concordance(ballots, themes=themes)
-    tally, w = tally_round(ballots, themes=themes), kendall_w(ballots, themes=themes)
+    assert ordinal_alpha(other, themes=themes) == ordinal_alpha(ballots, themes=themes)
+    tally, alpha = tally_round(ballots, themes=themes), ordinal_alpha(ballots, themes=themes)
     for rule in RULES.values():
-        assert evaluate(rule, tally_round(other, themes=themes), kendall_w(other, themes=themes)) == evaluate(
-            rule, tally, w
+        assert evaluate(rule, tally_round(other, themes=themes), ordinal_alpha(other, themes=themes)) == evaluate(
+            rule, tally, alpha
         )
 
 
@@ -221,29 +226,35 @@ rules_st = st.one_of(
         sought=st.integers(min_value=1, max_value=5),
         min_share_top=st.none() | st.sampled_from([0.25, 0.5, 0.75, 1.0]),
         max_share_low=st.sampled_from([0.0, 0.15, 0.25, 0.5]),
-        stable_w=st.none() | st.sampled_from([0.3, 0.5, 0.7]),
+        stable_shift=st.none() | st.sampled_from([0.1, 0.15, 0.5]),
         drop_share_low=st.none() | st.sampled_from([0.5, 0.75, 1.0]),
         strict_share_top=st.booleans(),
-        top_mean_w=st.none() | st.sampled_from([0.0, 0.5]),
+        top_mean_alpha=st.none() | st.sampled_from([0.0, 0.667]),
     ),
 )
+
+
+def qualifies_by_share(rule, theme) -> bool:
+    """The rule as shares, exactly: what the counts of ConsensusRule.thresholds must agree with."""
+    if rule.min_share_top is None or not theme.votes:
+        return False
+    threes, ones = Fraction(theme.threes, theme.votes), Fraction(theme.ones, theme.votes)
+    top = threes > rule.min_share_top if rule.strict_share_top else threes >= rule.min_share_top
+    return top and ones <= rule.max_share_low
 
 
 @settings(max_examples=300)
 @given(rules_st, partial_ballots(), st.none() | partial_ballots())
 def test_consensus_outcome_invariants(rule, data, previous_data) -> None:
     themes, ballots = data
-    current, w = tally_round(ballots, themes=themes), kendall_w(ballots, themes=themes)
-    if previous_data is None:
-        previous = previous_w = None
-    else:
-        previous = tally_round(previous_data[1], themes=previous_data[0])
-        previous_w = kendall_w(previous_data[1], themes=previous_data[0])
-    outcome = evaluate(rule, current, w, previous, previous_w)
+    current, alpha = tally_round(ballots, themes=themes), ordinal_alpha(ballots, themes=themes)
+    previous = None if previous_data is None else tally_round(previous_data[1], themes=previous_data[0])
+    outcome = evaluate(rule, current, alpha, previous)
     in_play = set(current.theme_ids)
 
     assert set(outcome.qualified) <= in_play
     assert all(rule.qualifies(current.theme(t)) for t in outcome.qualified)
+    assert {t.theme_id for t in current.themes if qualifies_by_share(rule, t)} == set(outcome.qualified)
     if outcome.reached:
         assert outcome.reason is not None and outcome.tie is None
         assert len(outcome.chosen) == len(set(outcome.chosen)) == rule.sought
@@ -255,7 +266,9 @@ def test_consensus_outcome_invariants(rule, data, previous_data) -> None:
             assert set(outcome.chosen) <= set(outcome.qualified)
         if outcome.reason == "stable_top":
             assert previous is not None and set(previous.top(rule.sought)) == set(outcome.chosen)
-            assert w >= rule.stable_w and previous_w >= rule.stable_w
+            assert all(shift(previous.theme(t), current.theme(t)) < rule.stable_shift for t in outcome.chosen)
+        if outcome.reason == "top_mean":
+            assert alpha is not None and alpha >= rule.top_mean_alpha
     elif outcome.tie is not None:
         assert outcome.reason is None and outcome.chosen == () and outcome.drop == ()
         assert len(outcome.tie) >= 2 and outcome.next_in_play == outcome.tie
@@ -269,6 +282,6 @@ def test_consensus_outcome_invariants(rule, data, previous_data) -> None:
         assert set(outcome.next_in_play) == in_play - set(outcome.drop)
         assert len(outcome.next_in_play) >= min(rule.sought, len(in_play))
         if outcome.drop:
-            assert all(current.theme(t).share_ones >= rule.drop_share_low for t in outcome.drop)
+            assert all(current.theme(t).ones >= rule.drop_share_low * current.theme(t).votes for t in outcome.drop)
         if rule.min_share_top is not None:
             assert len(outcome.qualified) < rule.sought

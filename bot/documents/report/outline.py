@@ -9,14 +9,17 @@ sentence, so an early report still reads as a whole document.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.render import LOCALES, Texts
 from method.themes.catalogues import sdg_name
+from method.voting import RULES
+from method.voting.alpha import describe_alpha
 from method.voting.concordance import describe_agreement
+from method.voting.thresholds import floor_percent, floor_to
 from storage.records import ReportData, ReportGoal, ReportRound
 
 MIN_VOTERS_FOR_FIGURES = 3  # as in the group: fewer voters, and figures would reveal a vote
@@ -86,7 +89,12 @@ class Words:
         return self("doc.missing") if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
 
     def pct(self, share: float) -> str:
-        return f"{round(share * 100)}%"
+        """Rounded down, as in the group: 74.6% never reads as 75%."""
+        return f"{floor_percent(share)}%"
+
+    def down(self, value: float, decimals: int) -> str:
+        """A coefficient rounded down to ``decimals`` places, zeros kept."""
+        return format_decimal(floor_to(value, decimals), format="#,##0." + "0" * decimals, locale=self.locale)
 
     def join(self, names: list[str]) -> str:
         if len(names) <= 1:
@@ -247,11 +255,19 @@ def _round(round_: ReportRound, w: Words, charts: Mapping[int, bytes]) -> list[B
     if round_.number in charts:
         caption = w("doc.chart_caption", number=round_.number)
         out.append(Picture(charts[round_.number], caption, f"round-{round_.number}.png"))
-    if round_.w is not None:
-        agreement = w(f"agreement.{describe_agreement(round_.w)}")
-        out.append(Paragraph(w("doc.round_agreement", w=w.number(round_.w), words=agreement)))
+    rule = replace(RULES[round_.rule_key], sought=round_.sought)
+    limits = rule.thresholds(round_.submitted)
+    if round_.kind == "round" and limits.min_threes is not None:
+        key = "doc.round_rule" if limits.max_ones else "doc.round_rule_no_ones"
+        out.append(Paragraph(w(key, voters=round_.submitted, threes=limits.min_threes, ones=limits.max_ones)))
+    if round_.alpha is not None:
+        words = w(f"alpha.{describe_alpha(round_.alpha)}")
+        out.append(Paragraph(w("doc.round_agreement", alpha=w.down(round_.alpha, 3), words=words)))
     else:
         out.append(Paragraph(w("doc.round_no_agreement")))
+    if round_.w is not None:
+        agreement = w(f"agreement.{describe_agreement(round_.w)}")
+        out.append(Paragraph(w("doc.round_w", w=w.down(round_.w, 2), words=agreement)))
     if round_.reached:
         names = [round_.names.get(theme_id, "") for theme_id in round_.chosen]
         out.append(Paragraph(w("doc.round_reached", names=w.join(names))))
