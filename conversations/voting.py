@@ -9,6 +9,7 @@ Members' ballots live in conversations/ballot.py.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -113,10 +114,9 @@ async def open_round(update: Update, context: BotContext) -> None:
     await send_html(context.bot, chat_id, context.render(
         "voting/announce", round=round_, themes=view.themes, needed=needed, secured=secured, timezone=trajectory.timezone, **words
     ))
-    (progress,) = await send_html(
-        context.bot, chat_id, context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
-    )
-    await context.db.run(voting.set_progress_message, round_.id, progress.message_id)
+    text = context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
+    (progress,) = await send_html(context.bot, chat_id, text)
+    await context.db.run(voting.set_progress_message, round_.id, progress.message_id, progress_digest(text))
     failed = []
     for person_id, telegram_id in recipients:
         if not await send_ballot(context, round_.id, person_id, telegram_id):
@@ -130,6 +130,11 @@ async def open_round(update: Update, context: BotContext) -> None:
 
 
 # --- progress and closing ----------------------------------------------------------------------
+
+
+def progress_digest(text: str) -> str:
+    """What the progress message shows, in short (voting_round.progress_shown)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 async def refresh_progress(context: BotContext, round_id: int) -> None:
@@ -151,10 +156,13 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
             return
         shown = (round_.status, submitted)
         text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
+        if not await context.db.run(voting.claim_progress_text, round_id, progress_digest(text)):
+            return  # the message shows this already: Telegram refuses an edit that changes nothing
         try:
             await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
         except BadRequest as error:
             if not unchanged(error):
+                await context.db.run(voting.claim_progress_text, round_id, None)
                 log.warning("progress message of round %s not updated: %s", round_id, error)
 
 

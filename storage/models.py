@@ -302,6 +302,8 @@ class VotingRound(Base):
     close_when_all_voted: Mapped[bool] = mapped_column(default=False)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What the progress message shows now (a digest of its text): an edit never repeats it.
+    progress_shown: Mapped[str | None] = mapped_column(String(32))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(16))  # moderator | deadline | all_voted

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from method.anonymity import pseudonym
@@ -272,13 +272,23 @@ def ensure_delivery(session: Session, trajectory_id: int, user: TelegramUser) ->
     return row.id, person_id
 
 
-def set_progress_message(session: Session, round_id: int, message_id: int) -> None:
-    session.get_one(VotingRound, round_id).progress_message_id = message_id
+def set_progress_message(session: Session, round_id: int, message_id: int, shown: str | None = None) -> None:
+    row = session.get_one(VotingRound, round_id)
+    row.progress_message_id, row.progress_shown = message_id, shown
 
 
 def set_delivery(session: Session, round_id: int, person_id: int, *, message_id: int | None, failed: bool) -> None:
     delivery = session.get_one(BallotDelivery, (round_id, person_id))
     delivery.message_id, delivery.failed = message_id, failed
+
+
+def claim_progress_text(session: Session, round_id: int, shown: str | None) -> bool:
+    """Note that the progress message is about to show ``shown``; False when it shows that already
+    (another update, maybe on another instance, edited it). ``None`` forgets it (an edit failed)."""
+    query = update(VotingRound).where(VotingRound.id == round_id).values(progress_shown=shown)
+    if shown is not None:
+        query = query.where(or_(VotingRound.progress_shown.is_(None), VotingRound.progress_shown != shown))
+    return session.execute(query).rowcount == 1
 
 
 def progress(session: Session, round_id: int) -> tuple[int, int]:

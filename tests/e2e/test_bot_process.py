@@ -48,6 +48,7 @@ def start_bot(core: FakeTelegram, base_url: str, database_url: str, tmp_path: Pa
         "LOG_LEVEL": "INFO",
         **env,
     }
+    ready_before = len(core.calls_of("deleteMyCommands"))  # a restart on the same fake: count from here
     log = (tmp_path / "bot.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment, stdout=log, stderr=subprocess.STDOUT
@@ -55,7 +56,7 @@ def start_bot(core: FakeTelegram, base_url: str, database_url: str, tmp_path: Pa
     process.log_path = tmp_path / "bot.log"  # type: ignore[attr-defined]
     # Ready once it has set its command menus (post_init; clearing the old admins' menu comes last).
     try:
-        wait_for_sync(core, lambda c: len(c.calls_of("deleteMyCommands")) >= 3, timeout=30, what="the bot to start")
+        wait_for_sync(core, lambda c: len(c.calls_of("deleteMyCommands")) >= ready_before + 3, timeout=30, what="the bot to start")
     except AssertionError:
         process.kill()
         raise AssertionError((tmp_path / "bot.log").read_text()) from None

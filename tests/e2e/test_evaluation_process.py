@@ -57,7 +57,7 @@ def test_evaluation_across_a_restart_and_closing_the_trajectory(fake_server, dat
     menus = len(core.calls_of("setMyCommands"))
     process = start_bot(core, base_url, database_url, tmp_path)
     try:
-        wait_for_sync(core, lambda c: len(c.calls_of("setMyCommands")) >= menus + 6, what="the restarted bot")
+        wait_for_sync(core, lambda c: len(c.calls_of("setMyCommands")) >= menus + 4, what="the restarted bot")
         seen = len(core.sent_messages(bart["id"]))
         core.send_message(bart, bart["id"], "Ja, we meten nu meer")
         wait_for_sync(
