@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -22,8 +22,8 @@ from bot.context import BotContext
 from bot.delivery import deliver, report_undelivered
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
-from bot.keyboards.voting import CLOSE_PATTERN, quorum_keyboard
-from bot.messaging import drop_buttons, send_html, unchanged
+from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
+from bot.messaging import drop_buttons, edit_html, send_html, unchanged
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
 from method.dates import parse_moment
@@ -423,13 +423,41 @@ async def voting_settings(update: Update, context: BotContext) -> None:
             await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="round_open"))
             return
         await context.db.run(voting.change_settings, trajectory.id, **{change.name: change.value})
+    text, keyboard = await _settings_message(context, trajectory)
+    await send_html(context.bot, trajectory.chat_id, text, reply_markup=keyboard)
+
+
+async def _settings_message(context: BotContext, trajectory: TrajectoryRecord) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The agreements as they stand; for a moderator, with buttons to change them (not while a round runs)."""
     current = await context.db.run(voting.settings, trajectory.id)
     members = await context.db.run(voting.joined_members, trajectory.id)
     needed = voting.quorum_needed(members, current.quorum_pct)
     words = rule_context(current.rule_key, current.sought, needed, members)
-    await send_html(
-        context.bot, trajectory.chat_id, context.render("voting/settings", settings=current, members=members, needed=needed, **words)
-    )
+    text = context.render("voting/settings", settings=current, members=members, needed=needed, **words)
+    keyboard = None
+    if context.actor is not None and context.actor.is_moderator and await context.db.run(voting.open_round_of, trajectory.id) is None:
+        keyboard = settings_keyboard(context.texts, context.lang, trajectory.id, current)
+    return text, keyboard
+
+
+@moderator_only
+async def setting_pressed(update: Update, context: BotContext) -> None:
+    """vset:<group>:<aantal|quorum|regel|automatisch>:<value>: one agreement changed by button."""
+    query = update.callback_query
+    assert query is not None
+    trajectory = context.trajectory
+    group_id, key, value = int(context.matches[0].group(1)), context.matches[0].group(2), context.matches[0].group(3)
+    change = parse_setting([key, value]) if group_id == trajectory.id else None
+    if change is None:
+        await query.answer(context.label("alert.stale"), show_alert=True)
+        return
+    if await context.db.run(voting.open_round_of, trajectory.id) is not None:
+        await query.answer(context.label("voting.alert.round_open"), show_alert=True)
+        return
+    await query.answer()
+    await context.db.run(voting.change_settings, trajectory.id, **{change.name: change.value})
+    text, keyboard = await _settings_message(context, trajectory)
+    await edit_html(query, text, reply_markup=keyboard)
 
 
 @moderator_only
@@ -518,6 +546,7 @@ def handlers() -> list:
         CommandHandler("sluitronde", close_round, filters=groups),
         CommandHandler("verleng", extend_round, filters=groups),
         CommandHandler("stemregel", voting_settings, filters=groups),
+        CallbackQueryHandler(setting_pressed, pattern=SETTING_PATTERN),
         CommandHandler("consensus", confirm_consensus, filters=groups),
         CommandHandler("geparkeerd", show_parked, filters=groups),
         CommandHandler("uitslag", show_results, filters=groups),

@@ -18,6 +18,8 @@ SUBMIT_PATTERN = r"^vsubmit:(\d+)$"
 WHY_PATTERN = r"^vwhy:(\d+)(?::(\d+))?$"
 BACK_PATTERN = r"^vback:(\d+)$"
 CLOSE_PATTERN = r"^rclose:(\d+):(force|extend)$"
+# The voting settings as buttons (/stemregel): a stepper for the number and the quorum, the rules, a toggle.
+SETTING_PATTERN = r"^vset:(\d{1,12}):(aantal|quorum|regel|automatisch):([a-z0-9]{1,12})$"
 
 
 def pages(view: BallotView) -> int:
@@ -87,5 +89,36 @@ def quorum_keyboard(texts: Texts, lang: str, round_id: int) -> InlineKeyboardMar
                 InlineKeyboardButton(texts.label(lang, "voting.button.force"), callback_data=f"rclose:{round_id}:force"),
                 InlineKeyboardButton(texts.label(lang, "voting.button.extend"), callback_data=f"rclose:{round_id}:extend"),
             ]
+        ]
+    )
+
+
+def settings_keyboard(texts: Texts, lang: str, trajectory_id: int, settings: object) -> InlineKeyboardMarkup:
+    """/stemregel for the moderator: every agreement one press away (the same as the typed words)."""
+    sought, quorum = settings.sought, settings.quorum_pct  # type: ignore[attr-defined]
+    rule, auto = settings.rule_key, settings.close_when_all_voted  # type: ignore[attr-defined]
+
+    def press(key: str, value: object, text: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text, callback_data=f"vset:{trajectory_id}:{key}:{value}")
+
+    label = texts.label
+    rules = (("standaard", "default"), ("meerderheid", "majority"), ("gemiddelde", "top_mean"))
+    return InlineKeyboardMarkup(
+        [
+            [
+                press("aantal", max(1, sought - 1), "➖"),
+                InlineKeyboardButton(label(lang, "voting.button.sought", count=sought), callback_data=f"vset:{trajectory_id}:aantal:{sought}"),
+                press("aantal", min(10, sought + 1), "➕"),
+            ],
+            [
+                press("regel", word, ("✅ " if rule == key else "") + label(lang, f"voting.button.rule_{key}"))
+                for word, key in rules
+            ],
+            [
+                press("quorum", max(10, quorum - 10), "➖"),
+                InlineKeyboardButton(label(lang, "voting.button.quorum", pct=quorum), callback_data=f"vset:{trajectory_id}:quorum:{quorum}"),
+                press("quorum", min(100, quorum + 10), "➕"),
+            ],
+            [press("automatisch", "uit" if auto else "aan", label(lang, "voting.button.auto_on" if auto else "voting.button.auto_off"))],
         ]
     )

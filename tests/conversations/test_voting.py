@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from conversations import voting as voting_module
-from storage import ballots, voting
+from storage import ballots, trajectories, voting
 from storage.models import Ballot, BallotDelivery, Theme, VotingRound, utcnow
 from tests.conversations.voting_helpers import ballot_message, cast, round_id_of, voting_group
 from tests.harness import Harness
@@ -250,6 +250,40 @@ async def test_settings_and_bad_input(harness: Harness) -> None:
     assert "niet terwijl een stemronde loopt" in harness.last_text(group)
     await harness.say(anne, group, "/consensus 1, 99")
     assert "Stemronde 1 loopt nog" in harness.last_text(group)
+
+
+async def test_settings_by_button(harness: Harness) -> None:
+    """/stemregel for the moderator: steppers for the number and the quorum, the rules, a toggle."""
+    group, people, themes = await voting_group(harness, members=4, themes=5)
+    anne, bart = people[0], people[1]
+    trajectory_id = (await harness.db.run(trajectories.by_chat, group["id"])).id
+    await harness.say(bart, group, "/stemregel")
+    assert harness.last_from_bot(group).get("reply_markup") is None  # a member reads, without buttons
+    await harness.say(anne, group, "/stemregel")
+    shown = harness.last_from_bot(group)
+
+    def data(label_part: str) -> str:
+        message = next(m for m in harness.core.sent_messages(group["id"]) if m["message_id"] == shown["message_id"])
+        rows = message["reply_markup"]["inline_keyboard"]
+        return next(b["callback_data"] for row in rows for b in row if label_part in b["text"])
+
+    await harness.press(anne, shown, data("➕"))  # the first ➕: one more theme sought
+    await harness.press(anne, shown, data("Meerderheid"))
+    quorum_plus = [b["callback_data"] for row in shown["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "➕"][1]
+    await harness.press(anne, shown, quorum_plus)
+    await harness.press(anne, shown, data("Sluit zodra"))
+    settings = await harness.db.run(voting.settings, trajectory_id)
+    assert (settings.sought, settings.rule_key, settings.quorum_pct) == (4, "majority", 77)
+    edited = next(m for m in harness.core.sent_messages(group["id"]) if m["message_id"] == shown["message_id"])
+    assert "We zoeken 4 thema's" in edited["text"] and "✅ Meerderheid" in str(edited["reply_markup"])
+    # A member's press, a forged value, and any press while a round is open change nothing.
+    query = await harness.forge_press(bart, shown, f"vset:{trajectory_id}:aantal:9")
+    assert "moderator" in harness.core.callback_queries[query]["answer"]["text"]
+    await harness.forge_press(anne, shown, f"vset:{trajectory_id}:aantal:99")
+    await harness.say(anne, group, "/stemronde")
+    query = await harness.forge_press(anne, shown, f"vset:{trajectory_id}:aantal:2")
+    assert "niet terwijl een stemronde loopt" in harness.core.callback_queries[query]["answer"]["text"]
+    assert (await harness.db.run(voting.settings, trajectory_id)).sought == 4
 
 
 async def test_anonymity_no_person_score_outside_their_own_chat(harness: Harness) -> None:
