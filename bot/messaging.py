@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import TypeVar
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TimedOut
 
@@ -154,6 +154,19 @@ async def send_html(
             target[0] = error.new_chat_id
             sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
     return sent
+
+
+async def send_picture(bot: Bot, chat_id: int, png: bytes, filename: str, caption_html: str) -> Message:
+    """A picture with its caption (Telegram HTML), in the forum topic the update came from."""
+    return await with_retries(
+        lambda: bot.send_photo(
+            chat_id,
+            InputFile(png, filename=filename),
+            caption=split_html(caption_html, limit=MessageLimit.CAPTION_LENGTH)[0],
+            parse_mode=ParseMode.HTML,
+            message_thread_id=topic_of(chat_id),
+        )
+    )
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool = False) -> T:

@@ -23,7 +23,7 @@ from bot.delivery import deliver, report_undelivered
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
-from bot.messaging import drop_buttons, edit_html, send_html, unchanged
+from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
 from method.dates import parse_moment
@@ -245,7 +245,8 @@ async def post_results(context: BotContext, trajectory: TrajectoryRecord, result
     if not values["too_few"]:
         # Drawing takes ~0.2 s: off the event loop.
         chart = await asyncio.to_thread(results_chart, context, trajectory.language, result)
-        await context.bot.send_photo(trajectory.chat_id, InputFile(chart, filename=f"stemronde-{result.round.number}.png"))
+        caption = context.texts.render(trajectory.language, "voting/chart_caption", round=result.round)
+        await send_picture(context.bot, trajectory.chat_id, chart, f"stemronde-{result.round.number}.png", caption)
 
 
 def results_chart(context: BotContext, lang: str, result: CloseResult) -> bytes:

@@ -1,6 +1,8 @@
 """The bar chart of a voting round: per theme, how many gave 1, 2 and 3. PNG bytes, no Telegram.
 
-One horizontal stacked bar per theme, best ranked on top. Matplotlib's object API with the Agg
+One horizontal stacked bar per theme, best ranked on top, named as the results text names it
+("2. Duurzaam aankopen"), the full name wrapped on up to four lines. Sized for a phone: Telegram
+shows the picture about 400 px wide, where the names are still 12 px high. Matplotlib's object API with the Agg
 canvas only (a ``Figure`` of our own, never pyplot and never a global rcParams change), so it
 is safe in worker threads. Matplotlib is imported on the first render, once: importing this
 module (the bot does at start-up) stays cheap. Texts come from the caller in the group's
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import io
+import textwrap
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -26,24 +29,27 @@ from method.voting.tally import RoundTally
 # 2 sky blue, 3 the strongest, dark blue. Count texts: black on the light two, white on blue.
 COLOURS = {1: "#C8C8C8", 2: "#56B4E9", 3: "#0072B2"}
 TEXT_ON = {1: "black", 2: "black", 3: "white"}
-MAX_LABEL = 40  # characters of a theme name, the ellipsis included
+MAX_LABEL = 40  # characters of a name in one line elsewhere (short_name), the ellipsis included
+WRAP = 32  # characters per line of a theme's name on the chart
+MAX_LINES = 4  # lines of a name (120 characters, the longest a theme name may be); a longer one ends in an ellipsis
 MARK = "★ "  # before a highlighted theme's name; the caller's highlight note shows the same star
 # Explicit direction controls would let a name reorder its neighbours (or the star); the
 # bidi algorithm lays out Arabic and Hebrew well without them.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 FONT = "DejaVu Sans"  # ships with matplotlib, so coverage (and layout) is the same everywhere
 
-DPI = 110
-WIDTH = 7.3  # inches: 803 px
-ROW = 0.30  # inches per theme
-LABEL_PT, COUNT_PT, TITLE_PT, LEGEND_PT, TICK_PT = 9.0, 8.0, 12.0, 8.5, 8.0
+DPI = 150
+WIDTH = 6.0  # inches: 900 px; shown ~400 px wide on a phone, so 13 pt stays ~12 px high there
+LINE = 0.22  # inches per line of a theme's name
+ROW_PAD = 0.16  # inches between two themes
+LABEL_PT, COUNT_PT, TITLE_PT, LEGEND_PT, TICK_PT = 13.0, 12.0, 16.0, 12.0, 12.0
 EDGE = 0.15  # inches between the picture's left edge and the title, legend and longest name
 GAP = 0.08  # inches between a name and its bar
 RIGHT = 0.3  # inches right of the longest bar
-BOTTOM = 0.62  # inches for the tick numbers and the axis label
-LEGEND_TOP = 0.42  # inches from the top to the first legend row
-LEGEND_ROW = 0.24
-MAX_LEFT = 0.55  # share of the width the names may take at most
+BOTTOM = 0.8  # inches for the tick numbers and the axis label
+LEGEND_TOP = 0.55  # inches from the top to the first legend row
+LEGEND_ROW = 0.3
+MAX_LEFT = 0.6  # share of the width the names may take at most
 
 
 @dataclass(frozen=True)
@@ -108,11 +114,23 @@ def short_name(name: str, limit: int = MAX_LABEL) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def name_lines(rank: int, name: str) -> list[str]:
+    """A theme's label as the results text has it ("2. Duurzaam aankopen"), wrapped; never cut
+    mid-word, and only a name longer than the lines allow ends in an ellipsis."""
+    text = f"{rank}. {drawable(name)}" if drawable(name) else f"{rank}."
+    lines = textwrap.wrap(text, WRAP, break_long_words=True) or [text]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][: WRAP - 1].rstrip() + "…"
+    return lines
+
+
 def render_chart(
     tally: RoundTally, names: Mapping[int, str], *, highlighted: Collection[int] = (), labels: ChartLabels
 ) -> bytes:
-    """A PNG (803 px wide, ~33 px more per theme) of ``tally``: a stacked bar of 1s, 2s and 3s
-    per theme in rank order, best on top; themes in ``highlighted`` get a bold name and a star.
+    """A PNG (900 px wide, 57-156 px more per theme as names take one to four lines) of ``tally``:
+    a stacked bar of 1s, 2s and 3s per theme in rank order, best on top, each named "rank. name";
+    themes in ``highlighted`` get a bold name and a star.
 
     A theme missing from ``names`` (or whose name has nothing drawable) shows as ``#id``; a theme
     nobody scored gets an empty row. Safe to call from several threads at once.
@@ -120,13 +138,18 @@ def render_chart(
     mpl = _mpl()
     labels = ChartLabels(**{field.name: drawable(getattr(labels, field.name)) for field in fields(ChartLabels)})
     themes = tally.themes
-    rows = max(1, len(themes))
     marked = {t.theme_id for t in themes} & set(highlighted)
     texts = []
     for t in themes:
-        name = short_name(names.get(t.theme_id, "")) or f"#{t.theme_id}"
-        # The left-to-right mark keeps the star on the left of a right-to-left name as well.
-        texts.append(f"\u200e{MARK}{name}" if t.theme_id in marked else name)
+        lines = name_lines(t.rank, names.get(t.theme_id, "") or f"#{t.theme_id}")
+        if t.theme_id in marked:  # the left-to-right mark keeps the star left of a right-to-left name too
+            lines[0] = f"\u200e{MARK}{lines[0]}"
+        texts.append("\n".join(lines))
+    # Each theme's row as high as its name's lines; y runs in inches up from the axes' bottom.
+    heights = [(text.count("\n") + 1) * LINE + ROW_PAD for text in texts] or [LINE + ROW_PAD]
+    rows_height = sum(heights)
+    centres = [rows_height - sum(heights[:i]) - heights[i] / 2 for i in range(len(texts))]
+    half_bar = 0.14  # inches: bars as thick whatever the names' lines
 
     figure = mpl.Figure(figsize=(WIDTH, 1.0), dpi=DPI, facecolor="white")
     canvas = mpl.FigureCanvasAgg(figure)
@@ -155,10 +178,10 @@ def render_chart(
     top = LEGEND_TOP + (row + 1) * LEGEND_ROW + 0.1
 
     # The final size first: names measured with the final renderer are not measured again.
-    height = top + rows * ROW + BOTTOM
+    height = top + rows_height + BOTTOM
     figure.set_size_inches(WIDTH, height)
     renderer = canvas.get_renderer()
-    axes = figure.add_axes((0.5, BOTTOM / height, 0.4, rows * ROW / height))
+    axes = figure.add_axes((0.5, BOTTOM / height, 0.4, rows_height / height))
 
     # Theme names as plain texts left of the axes (cheaper than 40 ticks); the left margin
     # follows the widest. A name too wide for MAX_LEFT even at 40 characters is cut further.
@@ -166,26 +189,30 @@ def render_chart(
     name_texts = [
         axes.text(
             0.0,
-            rows - 1 - i,
+            centres[i],
             text,
             transform=axes.get_yaxis_transform(),
             ha="right",
             va="center",
             fontproperties=name_props[t.theme_id in marked],
             parse_math=False,
+            linespacing=1.15,
         )
         for i, (text, t) in enumerate(zip(texts, themes, strict=True))
     ]
     room = MAX_LEFT * WIDTH - EDGE - GAP
     widths = [n.get_window_extent(renderer).width / DPI for n in name_texts]
     for n, width in zip(name_texts, widths, strict=True):
-        if width > room:  # only wide letters get here (say 40 W's)
-            text = n.get_text()
-            n.set_text(text[: max(1, int(len(text) * room / width) - 1)].rstrip() + "…")
+        if width > room:  # only wide letters get here (say 26 W's on a line)
+            keep = room / width
+            n.set_text("\n".join(
+                line if len(line) * keep >= len(line) - 1 else line[: max(1, int(len(line) * keep) - 1)].rstrip() + "…"
+                for line in n.get_text().split("\n")
+            ))
     widest = min(room, max(widths, default=0.0))
     left = max(EDGE + widest + GAP, 0.6)
     plot_w = WIDTH - left - RIGHT
-    axes.set_position((left / WIDTH, BOTTOM / height, plot_w / WIDTH, rows * ROW / height))
+    axes.set_position((left / WIDTH, BOTTOM / height, plot_w / WIDTH, rows_height / height))
     for n in name_texts:
         n.set_x(-GAP / plot_w)
 
@@ -225,8 +252,8 @@ def render_chart(
             count = getattr(t, field)
             if not count:
                 continue
-            x0, x1, y = starts[i], starts[i] + count, rows - 1 - i
-            boxes.append(((x0, y - 0.35), (x0, y + 0.35), (x1, y + 0.35), (x1, y - 0.35)))
+            x0, x1, y = starts[i], starts[i] + count, centres[i]
+            boxes.append(((x0, y - half_bar), (x0, y + half_bar), (x1, y + half_bar), (x1, y - half_bar)))
             if count * px_per_vote >= len(str(count)) * digit_px + 5:
                 axes.text(
                     (x0 + x1) / 2,
@@ -244,7 +271,7 @@ def render_chart(
         )
 
     axes.set_xlim(0, most * 1.01)
-    axes.set_ylim(-0.5, rows - 0.5)
+    axes.set_ylim(0, rows_height)
     axes.set_yticks([])
     axes.xaxis.set_major_locator(mpl.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     axes.tick_params(axis="x", labelsize=TICK_PT, length=3)

@@ -40,6 +40,7 @@ async def test_three_rounds_narrowing_tiebreak_and_consensus(harness: Harness) -
     await harness.say(anne, group, "/sluitronde")
     (chart,) = core.calls_of("sendPhoto")
     assert chart.ok and chart.files  # the bar chart, uploaded as a photo
+    assert chart.params["caption"].startswith("📊 <b>Stemronde 1</b>: per thema hoeveel leden een 1, een 2 of een 3 gaven")
     results = next(t for t in reversed(harness.bot_texts(group)) if "Uitslag stemronde 1" in t)
     assert "Uitslag stemronde 1" in results and "6 van de 7 leden stemden" in results
     assert "Nog geen consensus" in results and "Thema 6 valt af" in results

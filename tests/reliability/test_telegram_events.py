@@ -150,6 +150,12 @@ async def test_edited_messages_are_not_taken_twice(harness: Harness) -> None:
     assert "alleen nieuwe berichten" in harness.last_text(anne["id"])
 
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
 async def test_answers_in_a_forum_topic_go_to_that_topic(harness: Harness) -> None:
     group, users = await group_of(harness, "Anne", supergroup=True)
     forum = {**group, "is_forum": True}
@@ -158,6 +164,14 @@ async def test_answers_in_a_forum_topic_go_to_that_topic(harness: Harness) -> No
     )
     call = harness.core.calls_of("sendMessage")[-1]
     assert call.ok and call.params["chat_id"] == group["id"] and call.params.get("message_thread_id") == 77
+    # A picture goes to the topic too, with its caption.
+    from bot.messaging import follow_topic, send_picture
+
+    follow_topic(group["id"], 77)
+    await send_picture(harness.app.bot, group["id"], PNG, "stemronde-1.png", "📊 <b>Stemronde 1</b>")
+    follow_topic(None, None)
+    photo = harness.core.calls_of("sendPhoto")[-1]
+    assert photo.ok and photo.params.get("message_thread_id") == 77 and photo.params["caption"] == "📊 <b>Stemronde 1</b>"
     # A message outside a topic is answered in the main thread; other chats never get the topic.
     await deliver(harness, "message", command(forum, users["Anne"], "/help"))
     assert "message_thread_id" not in harness.core.calls_of("sendMessage")[-1].params

@@ -60,6 +60,7 @@ def view(**changes: object) -> BallotView:
 
 
 SAMPLES: dict[str, list[dict[str, object]]] = {
+    "voting/chart_caption": [{"round": round_()}],
     "voting/announce": [
         {"round": round_(), "themes": THEMES, "needed": 5, "secured": [], **rule_context("default", 3, 5, 7)},
         {"round": round_(kind="tiebreak", places=1, deadline=None, close_when_all_voted=True), "themes": THEMES[:2], "needed": 5,

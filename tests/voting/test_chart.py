@@ -16,7 +16,21 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from bot.documents.chart import COLOURS, MAX_LABEL, ChartLabels, render_chart, short_name
+from bot.documents.chart import (
+    COLOURS,
+    COUNT_PT,
+    DPI,
+    LABEL_PT,
+    LEGEND_PT,
+    MAX_LABEL,
+    MAX_LINES,
+    TICK_PT,
+    WRAP,
+    ChartLabels,
+    name_lines,
+    render_chart,
+    short_name,
+)
 from method.voting import tally_round
 from method.voting.tally import RoundTally
 
@@ -44,9 +58,13 @@ def size(png: bytes) -> tuple[int, int]:
     return image.shape[1], image.shape[0]
 
 
-def has_colour(image: np.ndarray, colour: str) -> bool:
+def has_colour(image: np.ndarray, colour: str, run: int = 12) -> bool:
+    """A solid patch of ``colour``: ``run`` pixels side by side (a bar or a swatch, not a letter's
+    anti-aliased edge, which can hit the same grey by chance)."""
     rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    return bool(np.all(image[..., :3] == rgb, axis=-1).any())
+    mask = np.all(image[..., :3] == rgb, axis=-1).astype(int)
+    runs = np.apply_along_axis(lambda row: np.convolve(row, np.ones(run, dtype=int), mode="valid").max(initial=0), 1, mask)
+    return bool((runs >= run).any())
 
 
 def test_a_png_of_fixed_width_that_grows_with_the_number_of_themes() -> None:
@@ -56,11 +74,11 @@ def test_a_png_of_fixed_width_that_grows_with_the_number_of_themes() -> None:
             tally(count, 12), {t: f"Thema {t}" for t in range(1, count + 1)}, highlighted={1}, labels=LABELS
         )
         width, height = size(png)
-        assert 790 <= width <= 810  # ~800 px at 110 dpi
-        assert len(png) < 500_000
+        assert width == 900  # 6 inches at 150 dpi
+        assert len(png) < 1_000_000  # sendPhoto takes 10 MB
         heights.append(height)
     assert heights == sorted(set(heights))  # strictly growing
-    assert heights[-1] < 2000 and heights[-1] / 803 < 20  # well within sendPhoto's limits
+    assert width + heights[-1] <= 10_000 and heights[-1] / width <= 20  # sendPhoto's limits
 
 
 def test_one_and_forty_themes_with_long_names_and_english_labels() -> None:
@@ -68,7 +86,7 @@ def test_one_and_forty_themes_with_long_names_and_english_labels() -> None:
     names = {t: f"Thema {t}: " + "een heel lang verhaal over lokale duurzaamheid " * 3 for t in range(1, 41)}
     forty = render_chart(tally(40, 20), names, highlighted=set(range(1, 41)), labels=ENGLISH)
     assert size(one)[1] * 5 < size(forty)[1]
-    assert len(forty) < 500_000
+    assert len(forty) < 1_000_000
 
 
 def test_awkward_names_do_not_crash() -> None:
@@ -102,7 +120,7 @@ def test_no_themes_and_no_votes() -> None:
 
 def test_a_theme_without_votes_gets_an_empty_bar() -> None:
     def plot_area(png: bytes) -> np.ndarray:
-        return pixels(png)[100:]  # below the title and the legend (whose swatches show every colour)
+        return pixels(png)[150:]  # below the title and the legend (whose swatches show every colour)
 
     voted = render_chart(tally_round({"a": {1: 3}, "b": {1: 3}}), {1: "Thema"}, labels=LABELS)
     empty = render_chart(tally_round({}, themes=(1,)), {1: "Thema"}, labels=LABELS)
@@ -115,6 +133,27 @@ def test_highlighting_changes_the_picture() -> None:
     plain = render_chart(data, names, labels=LABELS)
     assert render_chart(data, names, highlighted={99}, labels=LABELS) == plain  # not in play: nothing to mark
     assert render_chart(data, names, highlighted={3}, labels=LABELS) != plain
+
+
+def test_names_are_numbered_as_in_the_results_and_wrapped_whole() -> None:
+    long = "Toegankelijkheid van de dienstverlening voor iedereen, ook voor mensen met een beperking"
+    lines = name_lines(6, long)
+    assert " ".join(lines) == f"6. {long}" and all(len(line) <= WRAP for line in lines)
+    assert name_lines(1, "Afval") == ["1. Afval"]
+    # The longest name a theme may have (120 characters) still fits; only a longer one is cut.
+    longest = name_lines(12, "x " * 60)
+    assert len(longest) <= MAX_LINES and not longest[-1].endswith("…")
+    cut = name_lines(12, "woord " * 40)
+    assert len(cut) == MAX_LINES and cut[-1].endswith("…")
+    assert name_lines(3, "🌍") == ["3."]
+
+
+def test_readable_on_a_phone() -> None:
+    """Telegram shows a chart about 400 px wide: the names must still be about 12 px high there."""
+    png = render_chart(tally(10, 8), {t: f"Thema {t}" for t in range(1, 11)}, labels=LABELS)
+    width = size(png)[0]
+    for points in (LABEL_PT, COUNT_PT, LEGEND_PT, TICK_PT):
+        assert points * DPI / 72 * 400 / width >= 11, points
 
 
 def test_short_name() -> None:
