@@ -21,7 +21,7 @@ GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitsla
 # Group admins see the moderator commands too: moderators are made from admins. One line per step.
 ADMINS = GROUP + (
     "organisatie", "moderator", "taal",
-    "catalogus", "importeer", "sessie", "notitie",
+    "catalogus", "importeer", "sessie", "notitie", "scherm",
     "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
     "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
     "rapport", "beslissing",
