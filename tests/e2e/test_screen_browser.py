@@ -164,6 +164,14 @@ def test_the_screen_follows_a_round_live_and_refuses_bad_links(  # noqa: F811
         assert "Uitslag" not in refused.inner_text("body") and "Thema" not in refused.inner_text("body")
         refused.screenshot(path=shots / "7-gewijzigde-link.png")
         no_serious_problems(refused, "altered link")
+        # The check itself works: a picture without words and pale text on white are found.
+        refused.evaluate("""() => {
+            document.getElementById('content').insertAdjacentHTML('beforeend',
+                '<img src="/scherm/static/none.png"><p class="pale">Bijna onleesbaar</p>');
+            document.querySelector('.pale').style.color = '#d0d0d0';
+        }""")
+        found = " ".join(axe_problems(refused))
+        assert "image-alt" in found and "color-contrast" in found, found
         for path in ("/stand", "/live", "/grafiek/1.png"):
             assert httpx.get(altered + path, timeout=5).status_code == 404, path
 
