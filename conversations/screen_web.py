@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import OrderedDict
 from functools import cache
 
@@ -45,6 +46,7 @@ WEB = TEMPLATES / "web"
 STATIC = {"screen.css": "text/css; charset=utf-8", "screen.js": "text/javascript; charset=utf-8"}
 PREFIX = "/scherm"
 INTERVAL = 1.0  # seconds between two looks of a live page: a vote shows within about a second
+FULL_LOOK = 10.0  # seconds: a scene is read again at least this often, changed mark or not
 HEARTBEAT = 15.0  # seconds: a comment line keeps proxies from closing a quiet stream
 CHART_SCALE = 2.0  # the group's chart with twice the pixels: sharp when a projector enlarges it
 MAX_LIVE = 200  # live pages one process serves at once; more get 503 (and poll instead)
@@ -72,17 +74,39 @@ class ScreenHub:
         self.live = 0
         self.closing = asyncio.Event()
         self._charts: OrderedDict[tuple, bytes] = OrderedDict()
+        # (token, pinned scene) -> (the glance's mark, when, the state): pages of one link share it.
+        self._states: OrderedDict[tuple[str, str | None], tuple[tuple, float, ScreenState]] = OrderedDict()
 
     async def state(self, token: str, pinned: str | None) -> ScreenState:
-        """One look at the group, for the page behind ``token``."""
+        """One look at the group, for the page behind ``token``.
+
+        A glance first (the link, and a mark of everything the scenes show: one statement); the
+        whole scene is read and rendered again only when the mark moved, or after FULL_LOOK
+        seconds (for what leaves no mark, such as a renamed theme).
+        """
         texts, settings = self.services.texts, self.services.settings
         parts = read_token(self.key, token)
         if parts is None:
             return refused_state(texts, texts.lang(settings.language), "unknown")
-        look = await self.services.db.run(screen.look, parts, utcnow(), pinned if pinned in SCENES else None)
-        return screen_state(
+        pinned = pinned if pinned in SCENES else None
+        check, mark = await self.services.db.run(screen.glance, parts, utcnow())
+        if not check.ok:
+            return refused_state(texts, texts.lang(check.trajectory.language if check.trajectory else settings.language), check.status)
+        key, now = (token, pinned), time.monotonic()
+        kept = self._states.get(key)
+        if kept is not None and kept[0] == mark and now - kept[1] < FULL_LOOK:
+            self._states.move_to_end(key)
+            return kept[2]
+        look = await self.services.db.run(screen.look, parts, utcnow(), pinned)
+        state = screen_state(
             texts, look, pinned=pinned, chart_url=f"{PREFIX}/{token}/grafiek/{{number}}.png", default_lang=settings.language
         )
+        if state.status == "ok":
+            self._states[key] = (mark, now, state)
+            self._states.move_to_end(key)
+            while len(self._states) > 256:
+                self._states.popitem(last=False)
+        return state
 
     async def chart(self, token: str, number: int) -> tuple[str, bytes | None]:
         """(link status, the PNG of closed round ``number``; None when the group saw no chart)."""

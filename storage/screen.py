@@ -15,21 +15,27 @@ import hmac
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from method.screen_link import TokenParts
 from storage import dialogue, dreams, goals, reminders, synthesis, voting
 from storage.convert import trajectory_record
 from storage.models import (
+    BallotDelivery,
+    Contribution,
+    CouncilDecision,
     Dialogue,
     DreamCollection,
+    DreamImage,
+    Evaluation,
     Goal,
     Meeting,
     Question,
     ScreenLink,
     Theme,
     Trajectory,
+    TrajectoryNote,
     VotingRound,
 )
 from storage.records import (
@@ -153,6 +159,59 @@ def closed_round(session: Session, parts: TokenParts, now: datetime, number: int
     if found is None or found.status != "closed":
         return check, None
     return check, voting.results(session, found.id)
+
+
+def glance(session: Session, parts: TokenParts, now: datetime) -> tuple[LinkCheck, tuple]:
+    """The link checked, and a mark that changes whenever something a scene shows changes (a
+    ballot, a step, an answer, a note, ...): one statement, so an open page that looks every
+    second costs little while nothing happens. What has no timestamp to go by (a renamed theme,
+    an edited question) is caught by the full look the hub makes now and then anyway."""
+    check = check_link(session, parts, now)
+    if not check.ok or check.trajectory is None:
+        return check, ()
+    return check, (check.trajectory, *session.execute(_MARKS, {"trajectory_id": check.trajectory.id}).one())
+
+
+def _marks() -> Select:
+    """The glance's statement, built once (``:trajectory_id`` bound at each look)."""
+    t = bindparam("trajectory_id")
+
+    def one(column, *where):  # type: ignore[no-untyped-def]
+        return select(column).where(*where).limit(1).scalar_subquery()
+
+    open_round = (VotingRound.trajectory_id == t, VotingRound.status == "open")
+    return select(
+        one(func.count(VotingRound.id), VotingRound.trajectory_id == t),
+        one(func.max(VotingRound.closed_at), VotingRound.trajectory_id == t),
+        one(VotingRound.id, *open_round),
+        one(VotingRound.members, *open_round),
+        one(VotingRound.deadline, *open_round),
+        select(func.count()).select_from(BallotDelivery).join(VotingRound, VotingRound.id == BallotDelivery.round_id)
+        .where(*open_round, BallotDelivery.submitted.is_(True)).scalar_subquery(),
+        one(func.count(Dialogue.id), Dialogue.trajectory_id == t),
+        one(func.max(Dialogue.ended_at), Dialogue.trajectory_id == t),
+        one(Dialogue.question_id, Dialogue.trajectory_id == t, Dialogue.ended_at.is_(None)),
+        select(func.count()).select_from(Contribution).join(Dialogue, Dialogue.id == Contribution.dialogue_id)
+        .where(Dialogue.trajectory_id == t).scalar_subquery(),
+        one(func.count(Question.id), Question.trajectory_id == t, Question.removed.is_(False)),
+        one(func.max(Question.id), Question.trajectory_id == t),
+        one(func.max(Meeting.opened_at), Meeting.trajectory_id == t),
+        one(func.count(Meeting.id), Meeting.trajectory_id == t),
+        one(func.sum(Meeting.ics_sequence), Meeting.trajectory_id == t),  # a planned session moved
+        one(func.count(TrajectoryNote.kind), TrajectoryNote.trajectory_id == t),
+        one(func.max(TrajectoryNote.updated_at), TrajectoryNote.trajectory_id == t),
+        one(func.max(Theme.id), Theme.trajectory_id == t),
+        *(one(func.count(Theme.id), Theme.trajectory_id == t, Theme.status == status) for status in ("candidate", "chosen", "parked")),
+        one(DreamCollection.published_at, DreamCollection.trajectory_id == t),
+        one(func.count(DreamImage.id), DreamImage.trajectory_id == t, DreamImage.published.is_(True)),
+        one(func.count(Goal.id), Goal.trajectory_id == t, Goal.status != "draft"),
+        one(func.max(Goal.updated_at), Goal.trajectory_id == t, Goal.status != "draft"),
+        one(func.count(CouncilDecision.id), CouncilDecision.trajectory_id == t),
+        one(func.count(Evaluation.id), Evaluation.trajectory_id == t, Evaluation.closed_at.is_not(None)),
+    )
+
+
+_MARKS = _marks()
 
 
 # --- a look -----------------------------------------------------------------------------------------

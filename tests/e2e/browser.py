@@ -11,8 +11,9 @@ installing it) and are skipped elsewhere, with the command that installs it.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,23 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
+@contextlib.asynccontextmanager
+async def async_browser() -> AsyncIterator[Any]:
+    """The same browser for a test that runs on an event loop (Playwright's async API)."""
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _missing("Playwright: .venv/bin/pip install -e '.[test]'")
+    if not CHROMIUM.exists():
+        _missing(f"Chromium at {CHROMIUM}: apt-get install -y chromium")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
 def screenshot_folder(name: str) -> Path:
     """Where a test leaves its screenshots for a person to look at (KOPGROEP_SCREENSHOTS, or build/)."""
     root = Path(os.environ.get("KOPGROEP_SCREENSHOTS") or ROOT / "build" / "screenshots")
@@ -72,13 +90,24 @@ def axe_source() -> str:
     return (Path(axe_playwright_python.__file__).with_name("axe.min.js")).read_text(encoding="utf-8")
 
 
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+AXE_LOADED = "() => typeof window.axe === 'object'"
+
+
 def axe_problems(page: Any) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now, one line each."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
+    if not page.evaluate(AXE_LOADED):
         page.evaluate(axe_source())
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-    )
+    return serious(page.evaluate(AXE_RUN, AXE_TAGS))
+
+
+async def axe_problems_async(page: Any) -> list[str]:
+    if not await page.evaluate(AXE_LOADED):
+        await page.evaluate(axe_source())
+    return serious(await page.evaluate(AXE_RUN, AXE_TAGS))
+
+
+def serious(result: dict) -> list[str]:
     assert result["testEngine"]["name"] == "axe-core"
     return [
         f"{v['impact']} {v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"

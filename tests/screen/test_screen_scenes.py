@@ -49,6 +49,8 @@ async def test_the_screen_follows_the_group_in_the_same_words_and_never_shows_wh
     state = await now()
     assert (state.shown, state.heading, [key for key, _ in state.scenes]) == ("synthesis", "Synthese", ["synthesis"])
     assert blocks(state.html) == [chat_says(harness, group, "Waar staan we?")]
+    await harness.say(anne, group, "/notitie agenda Eerst de dialoog, dan stemmen")
+    assert "Eerst de dialoog, dan stemmen" in text_of((await now()).html)  # a note shows at the next look
 
     # An open dialogue: how many answered, then the digest without the names the chat shows.
     await harness.say(anne, group, "/dialoog")
