@@ -4,6 +4,8 @@ Each state is checked with axe-core and left as a screenshot in the folder the t
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from storage import trajectories
@@ -53,7 +55,7 @@ async def test_the_dialogue_dream_images_and_goals_in_a_browser(
     async with async_browser() as browser:
         context = await browser.new_context(viewport={"width": 1920, "height": 1080})
         page = await context.new_page()
-        assert (await page.goto(base + url.split("8080", 1)[1])).status == 200
+        assert (await page.goto(base + urlsplit(url).path)).status == 200
         await shows(page, "Even geduld")
         await checked(page, folder, "1-even-geduld")
 
@@ -104,7 +106,7 @@ async def test_in_english_on_a_phone(served: tuple[Harness, str], capsys: pytest
     async with async_browser() as browser:
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page = await phone.new_page()
-        await page.goto(base + url.split("8080", 1)[1])
+        await page.goto(base + urlsplit(url).path)
         await shows(page, "Voting round 1", "0 of 4 members have voted")
         assert await page.evaluate("document.documentElement.lang") == "en"
         await checked(page, folder, "1-voting-round-phone")
