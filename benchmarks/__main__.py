@@ -25,6 +25,7 @@ QUICK = [
     ("close_round", ["--rounds", "4"]),
     ("memory", ["--groups", "1000", "--rounds", "100", "--asks", "100"]),
     ("reminders", ["--due", "300", "--pending", "10000"]),
+    ("screen", ["--looks", "30"]),
 ]
 FULL = [
     ("update_cost", ["--presses", "1000"]),
@@ -37,6 +38,7 @@ FULL = [
     ("close_round", ["--rounds", "11"]),
     ("memory", ["--groups", "1000", "--rounds", "100", "--asks", "300"]),
     ("reminders", ["--due", "1500", "--pending", "10000"]),
+    ("screen", ["--looks", "100"]),
 ]
 
 

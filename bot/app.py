@@ -44,6 +44,7 @@ from conversations import (
     portability,
     privacy,
     report,
+    screen,
     session,
     theme_edits,
     themes,
@@ -98,7 +99,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
-    for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, voting, ballot, glossary, dialogue,
+    for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
                    dreams, dream_processing, dream_steps, dream_reminders, goals, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())

@@ -83,6 +83,14 @@ def run(settings: Settings) -> None:
 
         run_webhook(settings, application)
     else:
+        from conversations.screen_web import serve_with_polling
+
+        try:
+            serve_with_polling(application)  # the meeting room's screen, on SCREEN_LISTEN
+        except OSError as error:
+            where = f"{settings.screen_host}:{settings.screen_port}"
+            print(f"kopgroep: SCREEN_LISTEN {where} cannot be used ({error.strerror}): set another host:port, or off", file=sys.stderr)
+            raise SystemExit(2) from None
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

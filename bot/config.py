@@ -50,6 +50,12 @@ class Settings:
     reminder_batch: int = 50
     # Months after a trajectory closed at which its personal data is purged (storage/privacy.py).
     retention_months: int = 24
+    # The meeting room's screen (conversations/screen_web.py). In polling mode the bot serves it
+    # on this address (None: not at all); in webhook mode beside the webhook, on WEBHOOK_LISTEN.
+    screen_host: str | None = "127.0.0.1"
+    screen_port: int = 8080
+    # Public root of the screen's links when set (SCREEN_URL); see ``screen_base_url``.
+    screen_url: str | None = None
 
     @property
     def mode(self) -> str:
@@ -68,6 +74,24 @@ class Settings:
     @property
     def bot_file_url(self) -> str:
         return f"{self.api_base_url}/file/bot"
+
+    @property
+    def screen_enabled(self) -> bool:
+        return self.mode == "webhook" or self.screen_host is not None
+
+    @property
+    def screen_base_url(self) -> str:
+        """Where the screen's links point: SCREEN_URL; else, with a webhook, the same front as
+        the webhook (its scheme and host); else the local address the bot listens on."""
+        if self.screen_url:
+            return self.screen_url
+        if self.webhook_url:
+            parts = urlsplit(self.webhook_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        host = self.screen_host or "127.0.0.1"
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"  # every address: this machine's own works on this machine
+        return f"http://{'[' + host + ']' if ':' in host else host}:{self.screen_port}"
 
 
 def load_settings(
@@ -153,6 +177,24 @@ def load_settings(
     if not retention_text.isdigit() or not 1 <= int(retention_text) <= 1200:
         raise ConfigError(f"RETENTION_MONTHS is malformed: {retention_text!r}; use a number of months from 1 to 1200")
 
+    screen_listen = get("SCREEN_LISTEN") or "127.0.0.1:8080"
+    screen_host: str | None = None
+    screen_port = 8080
+    if screen_listen.lower() not in ("off", "uit", "no", "none"):
+        screen_host, _, screen_port_text = screen_listen.rpartition(":")
+        screen_host = screen_host.strip("[]")
+        if not screen_host or not screen_port_text.isdigit() or not 0 < int(screen_port_text) < 65536:
+            raise ConfigError(
+                f"SCREEN_LISTEN is malformed: {screen_listen!r}; expected host:port such as 127.0.0.1:8080, or off"
+            )
+        screen_port = int(screen_port_text)
+    screen_url = get("SCREEN_URL")
+    if screen_url is not None:
+        screen_url = screen_url.rstrip("/")
+        _check_http_url("SCREEN_URL", screen_url)
+        if urlsplit(screen_url).path or urlsplit(screen_url).query:
+            raise ConfigError(f"SCREEN_URL is malformed: {screen_url!r}; give the root only, such as https://kopgroep.regio.be")
+
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
@@ -173,6 +215,9 @@ def load_settings(
         reminder_interval=reminder_interval,
         reminder_batch=int(batch_text),
         retention_months=int(retention_text),
+        screen_host=screen_host,
+        screen_port=screen_port,
+        screen_url=screen_url,
     )
 
 

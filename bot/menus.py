@@ -40,7 +40,7 @@ GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitsla
 # A moderator's menu: the members' commands, then one line per step of the method.
 MODERATOR = GROUP + (
     "organisatie", "moderator", "taal",
-    "catalogus", "importeer", "sessie", "notitie",
+    "catalogus", "importeer", "sessie", "notitie", "scherm",
     "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
     "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
     "rapport", "beslissing",

@@ -27,6 +27,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.inbox import Inbox
+from conversations import screen_web
 
 log = logging.getLogger("kopgroep.webhook")
 
@@ -68,12 +69,14 @@ class _HealthHandler(tornado.web.RequestHandler):
         self.write("ok")
 
 
-def webhook_app(inbox: Inbox, path: str, secret: str) -> tornado.web.Application:
-    """The endpoint's routes; ``path`` is the WEBHOOK_URL's path (``/telegram``)."""
+def webhook_app(inbox: Inbox, path: str, secret: str, extra: list[tuple] | None = None) -> tornado.web.Application:
+    """The endpoint's routes; ``path`` is the WEBHOOK_URL's path (``/telegram``); ``extra``: more
+    routes behind the same front (the meeting room's screen)."""
     return tornado.web.Application(
         [
             (r"/healthz", _HealthHandler),
             (path if path.startswith("/") else "/" + path, _UpdateHandler, {"inbox": inbox, "secret": secret}),
+            *(extra or []),
         ],
         log_function=lambda handler: None,  # Telegram's pushes would fill the log; errors are logged above
     )
@@ -99,7 +102,7 @@ async def _serve(settings: Settings, application: Application) -> None:
         inbox = Inbox(application, services.db, instance_id(application))
         sockets = tornado.netutil.bind_sockets(settings.listen_port, settings.listen_host)
         server = tornado.httpserver.HTTPServer(
-            webhook_app(inbox, urlsplit(settings.webhook_url).path or "/", settings.webhook_secret),
+            webhook_app(inbox, urlsplit(settings.webhook_url).path or "/", settings.webhook_secret, screen_web.routes(application)),
             max_body_size=_MAX_BODY,
         )
         server.add_sockets(sockets)
@@ -112,6 +115,7 @@ async def _serve(settings: Settings, application: Application) -> None:
         log.info("webhook on %s:%s, instance %s", settings.listen_host, settings.listen_port, inbox.instance_id)
         await stop.wait()
         log.info("stopping: no new updates taken; finishing the ones in hand")
+        application.bot_data["screen_hub"].close()
         server.stop()
         await inbox.stop()
         worker.cancel()

@@ -9,11 +9,13 @@ from telegram.ext import CommandHandler, filters
 from bot.context import BotContext
 from bot.guards import moderator_only
 from bot.messaging import send_html
+from bot.render import Texts
 from method.dates import parse_moment
 from method.progress import progress
 from method.text_input import clean_text
 from storage import synthesis
 from storage.models import utcnow
+from storage.records import MeetingRecord, SynthesisData, TrajectoryRecord
 
 # What moderators may type for each kind of note (Dutch and English).
 NOTE_ALIASES = {
@@ -43,8 +45,22 @@ async def open_session(update: Update, context: BotContext) -> None:
         starts_at = moment.value
     meeting = await context.db.run(synthesis.open_meeting, trajectory.id, starts_at)
     data = await context.db.run(synthesis.synthesis_data, trajectory.id)
+    text = synthesis_text(context.texts, trajectory, meeting, data, lang=context.lang)
+    first, *_ = await send_html(context.bot, trajectory.chat_id, text)
+    await context.db.run(synthesis.set_synthesis_message, meeting.id, first.message_id)
+    try:
+        await context.bot.pin_chat_message(trajectory.chat_id, first.message_id, disable_notification=True)
+    except (BadRequest, Forbidden):
+        await send_html(context.bot, trajectory.chat_id, context.render("session/pin_failed"))
+
+
+def synthesis_text(
+    texts: Texts, trajectory: TrajectoryRecord, meeting: MeetingRecord, data: SynthesisData, *, lang: str | None = None
+) -> str:
+    """The synthesis as the group gets it (also the room's screen: conversations/screen_view.py)."""
     steps, upcoming = progress(data.facts)
-    text = context.render(
+    return texts.render(
+        lang or trajectory.language,
         "session/synthesis",
         timezone=trajectory.timezone,
         trajectory=trajectory,
@@ -59,12 +75,6 @@ async def open_session(update: Update, context: BotContext) -> None:
         agenda=[step.key for step in steps if not step.done and step.key != "synthesis"][:3],
         decision=data.decision,
     )
-    first, *_ = await send_html(context.bot, trajectory.chat_id, text)
-    await context.db.run(synthesis.set_synthesis_message, meeting.id, first.message_id)
-    try:
-        await context.bot.pin_chat_message(trajectory.chat_id, first.message_id, disable_notification=True)
-    except (BadRequest, Forbidden):
-        await send_html(context.bot, trajectory.chat_id, context.render("session/pin_failed"))
 
 
 @moderator_only

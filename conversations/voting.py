@@ -249,15 +249,15 @@ async def post_results(context: BotContext, trajectory: TrajectoryRecord, result
         await send_picture(context.bot, trajectory.chat_id, chart, f"stemronde-{result.round.number}.png", caption)
 
 
-def results_chart(context: BotContext, lang: str, result: CloseResult) -> bytes:
-    """The round's bar chart; chosen themes (or those still in play) marked."""
+def results_chart(context: BotContext, lang: str, result: CloseResult, *, scale: float = 1.0) -> bytes:
+    """The round's bar chart; chosen themes (or those still in play) marked (``scale`` 2: for the room's screen)."""
     assert result.tally is not None and result.round is not None and result.names is not None
     outcome = result.outcome
     highlighted = set(outcome.chosen or outcome.next_in_play) if outcome else set()
     labels = ChartLabels(
         **{field: context.texts.label(lang, f"voting.chart.{field}", number=result.round.number) for field in ChartLabels.__dataclass_fields__}
     )
-    return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels)
+    return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels, scale=scale)
 
 
 async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:

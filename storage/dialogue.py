@@ -360,6 +360,30 @@ def last_digest(session: Session, trajectory_id: int) -> DialogueDigest | None:
     return digest(session, dialogue_id) if dialogue_id is not None else None
 
 
+def answered(session: Session, dialogue_id: int, question_id: int) -> int:
+    """How many members answered a question in a dialogue (a count, never who): for the room's screen."""
+    count = session.scalar(
+        select(func.count(func.distinct(Contribution.person_id))).where(
+            Contribution.dialogue_id == dialogue_id, Contribution.question_id == question_id
+        )
+    )
+    return count or 0
+
+
+def shared_answers(session: Session, trajectory_id: int) -> DigestSection | None:
+    """What /volgende shared last in the running anonymous dialogue: the anonymous answers to the
+    question before the one on the table (None when nothing was shared yet)."""
+    dialogue = _running(session, trajectory_id)
+    if dialogue is None or dialogue.mode != ANONYMOUS or dialogue.question_id is None:
+        return None
+    trajectory = _trajectory(session, trajectory_id)
+    current = session.get(Question, dialogue.question_id)
+    earlier = [row for row in _live(session, trajectory) if current is not None and row.position < current.position]
+    if not earlier:
+        return None
+    return _sections(session, trajectory, dialogue, [earlier[-1]], anonymous_only=True)[0]
+
+
 # --- answers ------------------------------------------------------------------------------------
 
 

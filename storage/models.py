@@ -619,3 +619,20 @@ class InstanceSetting(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+# --- The meeting room's screen ----------------------------------------------------------------
+
+
+class ScreenLink(Base):
+    """A link to a group's presenter view (/scherm): the only key to that page, until it expires
+    or the moderator stops it. Only a hash of the link's random part is kept (method/screen_link.py)."""
+
+    __tablename__ = "screen_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -57,6 +57,10 @@ def test_env_file_is_read_and_environment_wins(tmp_path) -> None:
         ({"WEBHOOK_LISTEN": "8443"}, "WEBHOOK_LISTEN is malformed"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL is malformed"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL is malformed"),
+        ({"SCREEN_LISTEN": "8080"}, "SCREEN_LISTEN is malformed"),
+        ({"SCREEN_LISTEN": "127.0.0.1:99999"}, "SCREEN_LISTEN is malformed"),
+        ({"SCREEN_URL": "kopgroep.regio.be"}, "SCREEN_URL is malformed"),
+        ({"SCREEN_URL": "https://kopgroep.regio.be/scherm"}, "SCREEN_URL is malformed"),
     ],
 )
 def test_bad_setting_is_named(env: dict[str, str], named: str) -> None:
@@ -77,3 +81,18 @@ def test_cli_prints_one_line_and_exits_2(capsys: pytest.CaptureFixture[str], mon
     err = capsys.readouterr().err.strip()
     assert err.startswith("kopgroep: ")
     assert len(err.splitlines()) == 1
+
+
+def test_where_the_screens_links_point() -> None:
+    """Polling: the bot's own address; webhook: the webhook's front; SCREEN_URL wins; off is off."""
+    local = settings()
+    assert (local.screen_host, local.screen_port, local.screen_enabled) == ("127.0.0.1", 8080, True)
+    assert local.screen_base_url == "http://127.0.0.1:8080"
+    assert settings(SCREEN_LISTEN="0.0.0.0:8090").screen_base_url == "http://127.0.0.1:8090"
+    assert settings(SCREEN_LISTEN="[::1]:8090").screen_base_url == "http://[::1]:8090"
+    lan = settings(SCREEN_LISTEN="0.0.0.0:8090", SCREEN_URL="http://laptop-zaal.local:8090/")
+    assert lan.screen_base_url == "http://laptop-zaal.local:8090"
+    off = settings(SCREEN_LISTEN="off")
+    assert (off.screen_host, off.screen_enabled) == (None, False)
+    hook = settings(WEBHOOK_URL="https://kopgroep.regio.be/telegram", WEBHOOK_SECRET="s3cret", SCREEN_LISTEN="off")
+    assert (hook.screen_enabled, hook.screen_base_url) == (True, "https://kopgroep.regio.be")

@@ -126,11 +126,17 @@ def name_lines(rank: int, name: str) -> list[str]:
 
 
 def render_chart(
-    tally: RoundTally, names: Mapping[int, str], *, highlighted: Collection[int] = (), labels: ChartLabels
+    tally: RoundTally,
+    names: Mapping[int, str],
+    *,
+    highlighted: Collection[int] = (),
+    labels: ChartLabels,
+    scale: float = 1.0,
 ) -> bytes:
     """A PNG (900 px wide, 57-156 px more per theme as names take one to four lines) of ``tally``:
     a stacked bar of 1s, 2s and 3s per theme in rank order, best on top, each named "rank. name";
     themes in ``highlighted`` get a bold name and a star.
+    ``scale`` multiplies the pixels, not the layout: the same picture, sharp on a big screen.
 
     A theme missing from ``names`` (or whose name has nothing drawable) shows as ``#id``; a theme
     nobody scored gets an empty row. Safe to call from several threads at once.
@@ -282,6 +288,6 @@ def render_chart(
 
     buffer = io.BytesIO()
     figure.savefig(
-        buffer, format="png", dpi=DPI, facecolor="white", metadata={"Software": None}, pil_kwargs={"compress_level": 3}
+        buffer, format="png", dpi=DPI * scale, facecolor="white", metadata={"Software": None}, pil_kwargs={"compress_level": 3}
     )
     return buffer.getvalue()

@@ -18,6 +18,8 @@ MODERATOR_ONLY = [
     "/taal en",
     "/sessie",
     "/notitie sterktes Goede samenwerking",
+    "/scherm",
+    "/scherm stop",
     "/stemronde",
     "/sluitronde",
     "/verleng morgen 17u",
@@ -102,7 +104,7 @@ async def test_private_commands_for_anyone_and_group_commands_not_in_private(har
         before = len(harness.core.sent_messages(chris["id"]))
         await harness.say(chris, chris["id"], command)
         assert harness.bot_texts(chris["id"])[before:], command
-    for command in ("/stemronde", "/leden", "/sessie", "/dialoog", "/vragen", "/deelname", "/export", "/herstel"):
+    for command in ("/stemronde", "/leden", "/sessie", "/scherm", "/dialoog", "/vragen", "/deelname", "/export", "/herstel"):
         await harness.say(anne, anne["id"], command)
         assert harness.last_text(anne["id"]) == "Dat commando werkt in de groep van de kopgroep, niet hier."
     await harness.say(anne, anne["id"], "/bestaatniet")
