@@ -26,9 +26,9 @@ from bot.messaging import send_html
 from conversations import (
     ballot,
     dialogue,
+    dream_images,
     dream_processing,
     dream_steps,
-    dreams,
     evaluation,
     goals,
     onboarding,
@@ -47,19 +47,19 @@ Unasked = Callable[[Update, BotContext], Awaitable[bool]]
 PRIVATE: Mapping[str, Answer] = {
     goals.GOAL_PROMPT: goals.goal_answer,
     ballot.REASON_PROMPT: ballot.reason_reply,
-    dreams.EDIT_PROMPT: dreams.edit_reply,
+    dream_images.EDIT_PROMPT: dream_images.edit_reply,
     evaluation.PROMPT: evaluation.answer_reply,
     dream_processing.PROCESS_PROMPT: dream_processing.moderator_text,
-    dreams.THEME_PROMPT: dreams.dream_for_theme,
+    dream_images.THEME_PROMPT: dream_images.dream_for_theme,
     dream_steps.REPHRASE_PROMPT: dream_steps.rephrase_reply,
 }
 """Private questions: the kind of the open question -> the step that takes its answer."""
 
 UNASKED: tuple[Unasked, ...] = (
-    dreams.document_reply,
+    dream_images.document_reply,
     dialogue.private_answer,
     themes.private_document,
-    dreams.dream_text,
+    dream_images.dream_text,
 )
 """Private messages no question took, offered in this order to the steps that wait for anyone."""
 
@@ -99,7 +99,9 @@ async def group_reply(update: Update, context: BotContext) -> None:
     if prompt is None or answer is None:
         return
     if not actor.is_moderator:
-        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id)
+        await send_html(
+            context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id
+        )
         return
     await answer(update, context, prompt)
 

@@ -31,7 +31,7 @@ from bot.keyboards.dreams import (
 from bot.messaging import drop_buttons, edit_html, send_html, split_html, unchanged
 from method.dreams.commands import parse_edit
 from method.text_input import clean_text
-from storage import dreams, prompts, trajectories
+from storage import dream_summary, dreams, prompts, trajectories
 from storage.models import utcnow
 from storage.records import DreamImageRecord, ProcessingView, PromptRecord, TrajectoryRecord
 
@@ -101,12 +101,12 @@ async def open_processing(context: BotContext, trajectory: TrajectoryRecord, tel
 
 
 async def refresh(context: BotContext, trajectory_id: int) -> ProcessingView | None:
-    view = await context.db.run(dreams.processing_view, trajectory_id, now())
+    view = await context.db.run(dream_summary.processing_view, trajectory_id, now())
     if view is None:
         return None
     pairs = await asyncio.to_thread(find_duplicates, list(view.images), view.trajectory.language)
-    if await context.db.run(dreams.store_proposals, trajectory_id, pairs):
-        view = await context.db.run(dreams.processing_view, trajectory_id, now())
+    if await context.db.run(dream_summary.store_proposals, trajectory_id, pairs):
+        view = await context.db.run(dream_summary.processing_view, trajectory_id, now())
     return view
 
 
@@ -195,7 +195,7 @@ async def moderator_press(update: Update, context: BotContext, trajectory_id: in
     query = update.callback_query
     assert query is not None
     own = query.message is not None and query.message.chat.id == query.from_user.id
-    if not own or not await context.db.run(dreams.is_moderator, trajectory_id, query.from_user.id):
+    if not own or not await context.db.run(dream_summary.is_moderator, trajectory_id, query.from_user.id):
         await query.answer(context.label("dreams.alert.moderator_only"), show_alert=True)
         return None
     return await context.db.run(trajectories.by_id, trajectory_id)
@@ -213,13 +213,13 @@ async def proposal_pressed(update: Update, context: BotContext) -> None:
     trajectory = await moderator_press(update, context, trajectory_id)
     if trajectory is None:
         return
-    outcome = await context.db.run(dreams.decide, trajectory_id, proposal_id, answer == "y", now())
+    outcome = await context.db.run(dream_summary.decide, trajectory_id, proposal_id, answer == "y", now())
     lang = trajectory.language
     if outcome != "ok":
         await query.answer(context.label(f"dreams.alert.{outcome}", lang=lang), show_alert=True)
     else:
         await query.answer(context.label("dreams.alert.merged" if answer == "y" else "dreams.alert.kept", lang=lang))
-    view = await context.db.run(dreams.processing_view, trajectory_id, now())
+    view = await context.db.run(dream_summary.processing_view, trajectory_id, now())
     assert view is not None
     keyboard = proposal_keyboard(context.texts, lang, trajectory_id, view.proposals[0]) if view.proposals else None
     await edit_html(query, proposal_text(context, view, decided=True), reply_markup=keyboard)
@@ -262,9 +262,9 @@ async def publish_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     lang = trajectory.language
     if not confirmed:
-        view = await context.db.run(dreams.processing_view, trajectory_id, now())
+        view = await context.db.run(dream_summary.processing_view, trajectory_id, now())
         assert view is not None
-        result = dreams.build_summary(view)
+        result = dream_summary.build_summary(view)
         count = sum(len(theme.items) + sum(len(item.children) for item in theme.items) for theme in result)
         summary = context.texts.render(
             lang,
@@ -283,8 +283,8 @@ async def publish_pressed(update: Update, context: BotContext) -> None:
         )
         return
     await drop_buttons(query)
-    result = await context.db.run(dreams.publish, trajectory_id, now())
-    view = await context.db.run(dreams.processing_view, trajectory_id, now())
+    result = await context.db.run(dream_summary.publish, trajectory_id, now())
+    view = await context.db.run(dream_summary.processing_view, trajectory_id, now())
     assert result is not None and view is not None
     summary = context.texts.render(
         lang,
@@ -311,7 +311,7 @@ async def moderator_text(update: Update, context: BotContext, prompt: PromptReco
     edit = parse_edit(message.text)
     if edit is None:
         return False
-    if not await context.db.run(dreams.is_moderator, prompt.trajectory_id, user.id):
+    if not await context.db.run(dream_summary.is_moderator, prompt.trajectory_id, user.id):
         return False
     trajectory = await context.db.run(trajectories.by_id, prompt.trajectory_id)
     assert trajectory is not None
@@ -329,14 +329,14 @@ async def moderator_text(update: Update, context: BotContext, prompt: PromptReco
             )
             return True
         text = cleaned.value
-    status = await context.db.run(dreams.apply_edit, trajectory.id, edit.action, edit.numbers, text)
+    status = await context.db.run(dream_summary.apply_edit, trajectory.id, edit.action, edit.numbers, text)
     await send_html(
         context.bot,
         message.chat_id,
         context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT),
     )
     if status == "ok":
-        view = await context.db.run(dreams.processing_view, trajectory.id, now())
+        view = await context.db.run(dream_summary.processing_view, trajectory.id, now())
         assert view is not None
         await refresh_overview(context, trajectory, message.chat_id, view)
     return True

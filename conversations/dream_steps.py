@@ -2,7 +2,7 @@
 place it under another, rephrase, leave out or restore it.
 
 The same steps as the typed ones (``3+7``, ``7 onder 3``, ``3: tekst``, ``7 weg``, ``7 terug``,
-conversations/dream_processing.py), run by storage/dreams.apply_edit, so both say the same and
+conversations/dream_processing.py), run by storage/dream_summary.apply_edit, so both say the same and
 refresh the same overview. Rephrasing asks for the text: the moderator's next private message.
 """
 
@@ -26,7 +26,7 @@ from bot.messaging import edit_html, send_html
 from conversations import dream_processing
 from method.dreams.commands import Edit
 from method.text_input import clean_text
-from storage import dreams, prompts, trajectories
+from storage import dream_summary, dreams, prompts, trajectories
 from storage.records import DreamImageRecord, ProcessingView, PromptRecord, TrajectoryRecord
 
 REPHRASE_PROMPT = "dream_rephrase"  # in the moderator's private chat; payload: the dream image's number
@@ -39,7 +39,7 @@ async def _pressed(update: Update, context: BotContext) -> tuple[TrajectoryRecor
     trajectory = await dream_processing.moderator_press(update, context, int(context.matches[0].group(1)))
     if trajectory is None:
         return None
-    view = await context.db.run(dreams.processing_view, trajectory.id, dream_processing.now())
+    view = await context.db.run(dream_summary.processing_view, trajectory.id, dream_processing.now())
     if view is None:
         await query.answer(context.label("dreams.alert.closed"), show_alert=True)
         return None
@@ -182,10 +182,10 @@ async def _apply(context: BotContext, update: Update, trajectory: TrajectoryReco
     """Run one step, say how it went, refresh the overview and show the dream image as it is now."""
     query = update.callback_query
     assert query is not None
-    status = await context.db.run(dreams.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
+    status = await context.db.run(dream_summary.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
     lang = trajectory.language
     await send_html(context.bot, query.from_user.id, context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT))
-    view = await context.db.run(dreams.processing_view, trajectory.id, dream_processing.now())
+    view = await context.db.run(dream_summary.processing_view, trajectory.id, dream_processing.now())
     assert view is not None
     subject = edit.numbers[1] if edit.action == "merge" else edit.numbers[0]
     await _show_image(context, update, trajectory, view, subject)
@@ -198,7 +198,7 @@ async def rephrase_reply(update: Update, context: BotContext, prompt: PromptReco
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not prompt.payload:
         return False
-    if not await context.db.run(dreams.is_moderator, prompt.trajectory_id, user.id):
+    if not await context.db.run(dream_summary.is_moderator, prompt.trajectory_id, user.id):
         return False
     trajectory = await context.db.run(trajectories.by_id, prompt.trajectory_id)
     assert trajectory is not None
@@ -212,11 +212,11 @@ async def rephrase_reply(update: Update, context: BotContext, prompt: PromptReco
         await send_html(context.bot, message.chat_id, context.texts.render(lang, "dreams/edit_result", edit=Edit("rephrase", (number,), wording), status=cleaned.problem or "long", limit=dreams.MAX_TEXT))
         return True
     edit = Edit("rephrase", (number,), None if wording == "-" else cleaned.value)
-    status = await context.db.run(dreams.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
+    status = await context.db.run(dream_summary.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
     await context.db.run(prompts.close, message.chat_id, REPHRASE_PROMPT)
     await send_html(context.bot, message.chat_id, context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT))
     if status == "ok":
-        view = await context.db.run(dreams.processing_view, trajectory.id, dream_processing.now())
+        view = await context.db.run(dream_summary.processing_view, trajectory.id, dream_processing.now())
         assert view is not None
         await dream_processing.refresh_overview(context, trajectory, message.chat_id, view)
     return True

@@ -28,7 +28,7 @@ from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
 from bot.messaging import drop_buttons, send_html
 from method.decisions import DecisionInput, parse_date_and_remarks, parse_decision
-from storage import decisions, dreams, prompts, report, trajectories
+from storage import decisions, dream_summary, prompts, report, trajectories
 from storage.models import utcnow
 from storage.records import PromptRecord, TrajectoryRecord
 
@@ -71,7 +71,7 @@ async def _moderator_press(update: Update, context: BotContext, trajectory_id: i
         await query.answer(context.label("report.alert.stale"), show_alert=True)
         return None
     assert trajectory is not None
-    if not await context.db.run(dreams.is_moderator, trajectory_id, query.from_user.id):
+    if not await context.db.run(dream_summary.is_moderator, trajectory_id, query.from_user.id):
         await query.answer(context.label("report.alert.moderator_only", lang=trajectory.language), show_alert=True)
         return None
     return trajectory

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import dreams
+from storage import dream_summary, dreams
 from storage.convert import trajectory_record
 from storage.models import Goal, Membership, Person, Theme, Trajectory
 from storage.people import JOINED, LEFT
@@ -233,7 +233,7 @@ def author_chat(session: Session, goal_id: int) -> tuple[int, str] | None:
 def overview(session: Session, trajectory_id: int, now: datetime) -> GoalOverview:
     """Per chosen theme: its processed dream images (the first few) and its goals, drafts left out."""
     trajectory = session.get_one(Trajectory, trajectory_id)
-    processed = {theme.position: theme for theme in dreams.summary(session, trajectory_id, now)}
+    processed = {theme.position: theme for theme in dream_summary.summary(session, trajectory_id, now)}
     themes = []
     for theme in dreams.chosen_themes(session, trajectory_id):
         rows = session.scalars(

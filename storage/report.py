@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import decisions, dialogue, dreams, voting
+from storage import decisions, dialogue, dream_summary, dreams, voting
 from storage.convert import person_record
 from storage.models import (
     Dialogue,
@@ -48,7 +48,7 @@ def report_data(session: Session, trajectory_id: int, *, on: date, with_names: b
     """The whole report of a trajectory; names of members only when ``with_names``."""
     trajectory = session.get_one(Trajectory, trajectory_id)
     themes = _themes(session, trajectory_id)
-    published = dreams.published_summary(session, trajectory_id, _midnight(on))
+    published = dream_summary.published_summary(session, trajectory_id, _midnight(on))
     collection = dreams.collection(session, trajectory_id)
     return ReportData(
         organisation=trajectory.organisation,

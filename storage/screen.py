@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from method.screen_link import TokenParts
-from storage import dialogue, dreams, goals, reminders, synthesis, voting
+from storage import dialogue, dream_summary, goals, reminders, synthesis, voting
 from storage.convert import trajectory_record
 from storage.models import (
     BallotDelivery,
@@ -309,7 +309,7 @@ def scene_data(session: Session, trajectory_id: int, scene: str, now: datetime) 
         chosen, parked = _consensus(session, trajectory_id)
         return SceneData(scene, result=voting.results(session, rounds[-1].id), chosen=chosen, parked=parked)
     if scene == "dreams":
-        published = dreams.published_summary(session, trajectory_id, now)
+        published = dream_summary.published_summary(session, trajectory_id, now)
         return SceneData(scene, dream_themes=published or (), next_session=reminders.next_session(session, trajectory_id, now))
     if scene == "goals":
         return SceneData(scene, goals=goals.overview(session, trajectory_id, now))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from fake_telegram.core import FakeTelegram
 
-from conversations import dream_processing, dream_reminders, dreams
+from conversations import dream_images, dream_processing, dream_reminders, dreams
 from storage import trajectories
 from tests.conversations.voting_helpers import voting_group
 from tests.harness import Harness
@@ -32,7 +32,7 @@ class Clock:
 def install_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The dream-image modules read this clock instead of the system's."""
     value = Clock(START)
-    for module in (dreams, dream_processing, dream_reminders):
+    for module in (dreams, dream_images, dream_processing, dream_reminders):
         monkeypatch.setattr(module, "now", value)
     return value
 
