@@ -38,6 +38,7 @@ from bot.keyboards.dreams import (
     template_keyboard,
     theme_keyboard,
 )
+from bot.membership import may_receive
 from bot.messaging import drop_buttons, edit_html, send_html
 from bot.render import date_formatters
 from method.text_input import clean_text
@@ -100,11 +101,14 @@ def theme_text(context: BotContext, view: MemberDreams, theme: DreamTheme) -> st
     )
 
 
-async def send_template(context: BotContext, trajectory_id: int, telegram_id: int) -> bool:
-    """The member's template with its buttons; False when Telegram will not deliver it (recorded)."""
+async def send_template(context: BotContext, trajectory_id: int, telegram_id: int) -> bool | None:
+    """The member's template with its buttons; False when Telegram will not deliver it (recorded),
+    None when they are no longer in the group (bot/membership.py)."""
     view = await context.db.run(dreams.member_dreams, trajectory_id, telegram_id, now())
     if view is None:
         return False
+    if not await may_receive(context.bot, context.services, trajectory_id, telegram_id):
+        return None
     keyboard = template_keyboard(context.texts, view.language, view) if view.open else None
     sent = await deliver(
         context.bot,
@@ -141,7 +145,7 @@ async def collection_command(update: Update, context: BotContext) -> None:
         return
     failed = []
     for recipient in await context.db.run(dreams.recipients, trajectory.id):
-        if not await send_template(context, trajectory.id, recipient.telegram_id):
+        if await send_template(context, trajectory.id, recipient.telegram_id) is False:
             failed.append(recipient.name)
     if failed:
         await report_undelivered(context.bot, context.services, trajectory.id)

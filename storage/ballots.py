@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from method.anonymity import pseudonym
-from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
+from storage.models import Ballot, BallotDelivery, Membership, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
 from storage.prepared import Prepared
 from storage.records import BallotView, ScorePress
 from storage.voting import ROUND_THEMES, ballot_themes, round_record
@@ -39,6 +39,8 @@ _DELIVERY = Prepared(
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    # Only while a member: someone who left the group can no longer change a ballot (storage/membership.py).
+    .join(Membership, and_(Membership.trajectory_id == Trajectory.id, Membership.person_id == Person.id, Membership.status == "joined"))
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 # The round's themes with this ballot's id and score, where there are.

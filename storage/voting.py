@@ -332,6 +332,7 @@ _DELIVERY = (
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    .join(Membership, (Membership.trajectory_id == Trajectory.id) & (Membership.person_id == Person.id) & (Membership.status == "joined"))
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 
