@@ -12,16 +12,47 @@ from __future__ import annotations
 from telegram import Update
 
 # Group commands that change nothing (some only without arguments, see _GROUP_WITHOUT_WORDS).
-_GROUP_COMMANDS = frozenset({
-    "help", "start", "leden", "uitslag", "geparkeerd", "themas", "thema", "vragen", "begrip",
-    "rapport", "beslissing", "export", "mijngegevens", "vergeetmij", "evaluatie", "afsluiten",
-    "taal", "moderator", "scherm", "doelen", "deelname", "stemregel",
-})
+_GROUP_COMMANDS = frozenset(
+    {
+        "help",
+        "start",
+        "leden",
+        "uitslag",
+        "geparkeerd",
+        "themas",
+        "thema",
+        "vragen",
+        "begrip",
+        "rapport",
+        "beslissing",
+        "export",
+        "mijngegevens",
+        "vergeetmij",
+        "evaluatie",
+        "afsluiten",
+        "taal",
+        "moderator",
+        "scherm",
+        "doelen",
+        "deelname",
+        "stemregel",
+    }
+)
 # With words these change something: /stemregel 3, /vragen nieuw ..., /evaluatie sluiten.
 _GROUP_WITHOUT_WORDS = frozenset({"stemregel", "vragen", "evaluatie", "doelen"})
-_PRIVATE_COMMANDS = frozenset({
-    "start", "help", "groep", "taal", "mijngegevens", "vergeetmij", "begrip", "doelen", "evaluatie",
-})
+_PRIVATE_COMMANDS = frozenset(
+    {
+        "start",
+        "help",
+        "groep",
+        "taal",
+        "mijngegevens",
+        "vergeetmij",
+        "begrip",
+        "doelen",
+        "evaluatie",
+    }
+)
 # Buttons that show, hand out or manage roles and language; everything else would change the
 # trajectory (a vote, a theme, a dream image, a goal, a setting).
 _GROUP_BUTTONS = frozenset({"rpt", "dec", "lang", "mod", "mtk", "tcl", "evc"})

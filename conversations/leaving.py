@@ -71,7 +71,9 @@ async def after_leaving(context: BotContext, chat_id: int, who: User, leaving: L
         admins = await context.bot.get_chat_administrators(chat_id)
         candidates = [(a.user.id, a.user.full_name) for a in admins if not a.user.is_bot and a.user.id != who.id]
         keyboard = take_over_keyboard(leaving.trajectory_id, candidates) if candidates else None
-    text = context.render("members/moderator_left", person=telegram_user(who), remaining=remaining, pick=keyboard is not None)
+    text = context.render(
+        "members/moderator_left", person=telegram_user(who), remaining=remaining, pick=keyboard is not None
+    )
     await send_html(context.bot, chat_id, text, reply_markup=keyboard)
 
 

@@ -82,6 +82,8 @@ def chat_of(session: Session, trajectory_id: int) -> int | None:
 def chat_of_token(session: Session, token: str) -> tuple[int, str] | None:
     """(chat id, language) of the active group behind a "Doe mee" token."""
     row = session.execute(
-        select(Trajectory.chat_id, Trajectory.language).where(Trajectory.join_token == token, Trajectory.active.is_(True))
+        select(Trajectory.chat_id, Trajectory.language).where(
+            Trajectory.join_token == token, Trajectory.active.is_(True)
+        )
     ).first()
     return None if row is None else (row[0], row[1])

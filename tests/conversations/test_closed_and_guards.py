@@ -42,15 +42,29 @@ async def test_catalogue_after_closing_adds_nothing(harness: Harness) -> None:
     assert "/rapport" in text and "/export" in text and "/mijngegevens" in text
     # The catalogue's button, from before or forged: refused in a pop-up, nothing added.
     query = await harness.forge_press(anne, harness.last_from_bot(group), f"cat:{tid}:sdg")
-    assert harness.core.callback_queries[query]["answer"]["text"].startswith("Deze kopgroep is afgesloten: er kan niets meer veranderen.")
+    assert harness.core.callback_queries[query]["answer"]["text"].startswith(
+        "Deze kopgroep is afgesloten: er kan niets meer veranderen."
+    )
     assert len(await harness.db.run(themes.list_themes, tid)) == before
     assert harness.errors == []
 
 
 @pytest.mark.parametrize(
     "command",
-    ["/stemronde", "/stemregel 3", "/thema 1 naam Iets anders", "/importeer", "/vragen nieuw Wat nu?", "/droombeelden",
-     "/dialoog", "/sessie", "/herstel", "/begrip MVO = iets", "/uitnodiging", "/evaluatie sluiten"],
+    [
+        "/stemronde",
+        "/stemregel 3",
+        "/thema 1 naam Iets anders",
+        "/importeer",
+        "/vragen nieuw Wat nu?",
+        "/droombeelden",
+        "/dialoog",
+        "/sessie",
+        "/herstel",
+        "/begrip MVO = iets",
+        "/uitnodiging",
+        "/evaluatie sluiten",
+    ],
 )
 async def test_every_change_in_the_group_is_refused(harness: Harness, command: str) -> None:
     group, members, tid = await closed_group(harness)
@@ -61,7 +75,10 @@ async def test_every_change_in_the_group_is_refused(harness: Harness, command: s
     assert await harness.db.run(voting.closed_rounds, tid) == rounds_before
 
 
-@pytest.mark.parametrize(("command", "shows"), [("/themas", "Thema 1"), ("/thema 1", "Thema 1"), ("/stemregel", "3"), ("/leden", "Anne"), ("/help", "")])
+@pytest.mark.parametrize(
+    ("command", "shows"),
+    [("/themas", "Thema 1"), ("/thema 1", "Thema 1"), ("/stemregel", "3"), ("/leden", "Anne"), ("/help", "")],
+)
 async def test_what_changes_nothing_still_works(harness: Harness, command: str, shows: str) -> None:
     group, members, _ = await closed_group(harness)
     await harness.say(members[1], group, command)
@@ -139,8 +156,15 @@ async def test_a_guard_that_raises_stops_the_update(harness: Harness, monkeypatc
 
 @pytest.mark.parametrize(
     "data",
-    ["vote:100000000000000000000:1:1", "vote:2147483648:1:3", "vinfo:1:99999999999", "lang:g99999999999:nl",
-     "dth:2147483648:1", "mod:1:99999999999999999", "gl:9999999999:S"],
+    [
+        "vote:100000000000000000000:1:1",
+        "vote:2147483648:1:3",
+        "vinfo:1:99999999999",
+        "lang:g99999999999:nl",
+        "dth:2147483648:1",
+        "mod:1:99999999999999999",
+        "gl:9999999999:S",
+    ],
 )
 async def test_numbers_too_large_are_answered_plainly(harness: Harness, data: str) -> None:
     group, members, _ = await voting_group(harness, members=2, themes=4)

@@ -19,7 +19,9 @@ async def status_of(harness: Harness, telegram_id: int) -> tuple[str, str] | Non
 
     def read(session):  # type: ignore[no-untyped-def]
         row = session.execute(
-            select(Membership.status, Membership.role).join(Person, Person.id == Membership.person_id).where(Person.telegram_id == telegram_id)
+            select(Membership.status, Membership.role)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Person.telegram_id == telegram_id)
         ).first()
         return None if row is None else (row[0], row[1])
 
@@ -53,7 +55,9 @@ async def test_an_outsider_with_the_link_is_refused(harness: Harness, language: 
     assert harness.errors == []
 
 
-@pytest.mark.parametrize(("status", "joins"), [("restricted", True), ("restricted_left", False), ("kicked", False), ("administrator", True)])
+@pytest.mark.parametrize(
+    ("status", "joins"), [("restricted", True), ("restricted_left", False), ("kicked", False), ("administrator", True)]
+)
 async def test_who_counts_as_in_the_group(harness: Harness, status: str, joins: bool) -> None:
     core = harness.core
     group, _, _ = await voting_group(harness, members=1, themes=4)
@@ -163,7 +167,10 @@ async def test_a_ballot_submitted_before_leaving_still_counts_and_is_frozen(harn
     results = harness.bot_texts(group)
     result = next(text for text in reversed(results) if text.startswith("Uitslag stemronde 1"))
     assert "3 van de 3 leden stemden." in result
-    assert "Wie tijdens de ronde de groep verliet, telt niet meer mee bij de leden; een stem die al ingediend was, telt wel." in result
+    assert (
+        "Wie tijdens de ronde de groep verliet, telt niet meer mee bij de leden; een stem die al ingediend was, telt wel."
+        in result
+    )
     # Feedback goes to those still in the group, not to the two who left.
     assert harness.bot_texts(members[2]["id"]) == chris_before
     assert harness.bot_texts(members[3]["id"]) == dirk_before

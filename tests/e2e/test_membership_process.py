@@ -45,9 +45,15 @@ def refused_calls(core) -> list:  # type: ignore[no-untyped-def]
         ("en", "You can only join if you are a member of this steering group's Telegram group."),
     ],
 )
-def test_an_outsider_with_the_link_is_refused(fake_server, database_url: str, tmp_path: Path, language: str, refusal: str) -> None:  # noqa: F811
+def test_an_outsider_with_the_link_is_refused(
+    fake_server,  # noqa: F811
+    database_url: str,
+    tmp_path: Path,
+    language: str,
+    refusal: str,
+) -> None:
     core, base_url = fake_server
-    process = start_bot(core, base_url, database_url, tmp_path)
+    process = start_bot(core, base_url, database_url, tmp_path, SCREEN_LISTEN="off")
     try:
         group, people, link = registered_group(core, ("Anne", "Bart"), language=language)
         outsider = core.add_user("Olaf")  # the link was forwarded to him; he is not in the group
@@ -63,9 +69,13 @@ def test_an_outsider_with_the_link_is_refused(fake_server, database_url: str, tm
     assert refused_calls(core) == []
 
 
-def test_a_leaver_gets_no_ballot_and_a_returning_moderator_is_a_member(fake_server, database_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_a_leaver_gets_no_ballot_and_a_returning_moderator_is_a_member(
+    fake_server,  # noqa: F811
+    database_url: str,
+    tmp_path: Path,
+) -> None:
     core, base_url = fake_server
-    process = start_bot(core, base_url, database_url, tmp_path)
+    process = start_bot(core, base_url, database_url, tmp_path, SCREEN_LISTEN="off")
     try:
         group, people, _ = registered_group(core, ("Anne", "Bart", "Chris", "Dirk"))
         anne, bart, chris, dirk = (people[n] for n in ("Anne", "Bart", "Chris", "Dirk"))
@@ -105,7 +115,7 @@ def test_a_leaver_gets_no_ballot_and_a_returning_moderator_is_a_member(fake_serv
 
 def test_catalogue_after_closing(fake_server, database_url: str, tmp_path: Path) -> None:  # noqa: F811
     core, base_url = fake_server
-    process = start_bot(core, base_url, database_url, tmp_path)
+    process = start_bot(core, base_url, database_url, tmp_path, SCREEN_LISTEN="off")
     try:
         group, people, _ = registered_group(core, ("Anne", "Bart"))
         anne = people["Anne"]
