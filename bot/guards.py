@@ -20,6 +20,7 @@ from bot.context import BotContext, telegram_user
 from bot.errors import apologise, database_away
 from bot.keyboards.ids import out_of_range
 from bot.keyboards.voting import VOTE_PATTERN
+from bot.membership import record_arrived
 from bot.messaging import follow_topic, send_html
 from bot.read_only import changes_closed
 from storage import people
@@ -99,6 +100,8 @@ async def identify(update: Update, context: BotContext) -> None:
         await _refuse_when_closed(update, context, current, private=True)
         return
     sender = telegram_user(user) if user is not None and not user.is_bot else None
+    if sender is not None and update.message is not None and update.message.left_chat_member is None:
+        record_arrived(context.services, chat.id, sender.telegram_id)  # who writes in the group is in it
     context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
     if context.actor.trajectory is not None:
         context.lang = context.actor.trajectory.language

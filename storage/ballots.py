@@ -35,6 +35,7 @@ _DELIVERY = Prepared(
         Trajectory.organisation.label("trajectory_organisation"),
         Trajectory.title.label("trajectory_title"),
         Trajectory.language.label("trajectory_language"),
+        Trajectory.closed_at.label("trajectory_closed_at"),
     )
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
@@ -129,7 +130,7 @@ def record_score(connection: Connection, round_id: int, telegram_id: int, theme_
     language = found.person_language or found.trajectory_language
     if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
         _REACHABLE.run(connection, person=found.person_id)
-    if found.status != "open":
+    if found.status != "open" or found.trajectory_closed_at is not None:  # a closed trajectory is read-only
         return ScorePress("closed", None, language)
     name = pseudonym(key, round_id, found.person_id)
     themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))

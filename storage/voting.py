@@ -373,7 +373,7 @@ def _check_press(session: Session, round_id: int, telegram_id: int, theme_id: in
     if found is None:
         return "not_member", None
     row = found[0]
-    if row.status != "open":
+    if row.status != "open" or found[3].closed_at is not None:  # a closed trajectory is read-only
         return "closed", None
     if theme_id is not None and session.get(RoundTheme, (round_id, theme_id)) is None:
         return "not_in_round", None

@@ -197,3 +197,19 @@ def test_range_check() -> None:
     assert out_of_range("x" * 10 + "9" * 40)
     assert not out_of_range("vsubmit:12")
     assert Trajectory.__table__.c.id.type.python_type is int
+
+
+async def test_a_round_left_open_takes_no_vote_after_closing(harness: Harness) -> None:
+    group, members, themes_ = await voting_group(harness, members=3, themes=4)
+    await harness.say(members[0], group, "/stemronde")
+    ballot = ballot_message(harness.core, members[1])
+    tid = (await trajectory_of(harness, group)).id
+    await harness.say(members[0], group, "/afsluiten")
+    await harness.press(members[0], harness.last_from_bot(group), f"tcl:{tid}:ok")
+    round_id = ballot["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1]
+    # A score press skips the guard's lookup (bot/guards.py): its own unit of work refuses it.
+    query = await harness.forge_press(members[1], ballot, f"vote:{round_id}:{themes_[0]}:3")
+    assert harness.core.callback_queries[query]["answer"]["text"] == "Deze stemronde is gesloten."
+    query = await harness.forge_press(members[1], ballot, f"vsubmit:{round_id}")
+    assert harness.core.callback_queries[query]["answer"]["text"].startswith("Deze kopgroep is afgesloten")
+    assert await harness.db.run(voting.progress, int(round_id)) == (0, 3)
