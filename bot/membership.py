@@ -92,13 +92,16 @@ async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
     return member.status in _ADMIN
 
 
-async def may_receive(bot: Bot, services: Services, trajectory_id: int, telegram_id: int) -> bool:
+async def may_receive(
+    bot: Bot, services: Services, trajectory_id: int, telegram_id: int, *, chat_id: int | None = None
+) -> bool:
     """Check just before a private send to a member: True to send it.
 
     A member Telegram says is gone is recorded as having left (``record_left``) and gets nothing.
     When Telegram cannot answer, the recorded membership stands: the caller only sends to joined
-    members, and the group's leave events keep that record current."""
-    chat_id = await services.db.run(membership.chat_of, trajectory_id)
+    members, and the group's leave events keep that record current. ``chat_id``: the group's chat
+    when the caller has it (no query then)."""
+    chat_id = chat_id if chat_id is not None else await services.db.run(membership.chat_of, trajectory_id)
     if chat_id is None:
         return False
     if await in_group(bot, services, chat_id, telegram_id) is not False:

@@ -58,7 +58,7 @@ async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int,
     when they are done. False when Telegram will not deliver it (recorded), None when they are
     no longer in the group (bot/membership.py)."""
     assert step.evaluation is not None and step.trajectory is not None and step.person_id is not None
-    if not await may_receive(context.bot, context.services, step.trajectory.id, telegram_id):
+    if not await may_receive(context.bot, context.services, step.trajectory.id, telegram_id, chat_id=step.trajectory.chat_id):
         return None
     lang = context.texts.lang(step.language)
     question = step.next_question

@@ -273,7 +273,7 @@ async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, resul
     figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
     reasons = result.reasons if figures else {}
     for member in feedback:
-        if not await may_receive(context.bot, context.services, trajectory.id, member.telegram_id):
+        if not await may_receive(context.bot, context.services, trajectory.id, member.telegram_id, chat_id=trajectory.chat_id):
             continue  # a member who left the group is sent nothing more
         text = context.texts.render(
             trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
