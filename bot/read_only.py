@@ -75,9 +75,10 @@ def changes_closed(update: Update, *, private: bool) -> bool:
     message = update.message
     if message is None:
         return False  # member events, edits (ignored anyway), reactions: nothing to refuse
-    if message.document is not None:
+    if message.document is not None and private:
         return True  # a scan file, a filled template: would be read into the trajectory
-    command = _command(message.text or "")
+    # In the group a file acts only with a command as its caption (/herstel): that is checked below.
+    command = _command(message.text or message.caption or "")
     if command is None:
         # In private, free text answers a question of a step (a dream image, a goal): refused.
         # In the group it is conversation, or a reply the allowed /beslissing asked for.

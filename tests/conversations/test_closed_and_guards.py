@@ -213,3 +213,23 @@ async def test_a_round_left_open_takes_no_vote_after_closing(harness: Harness) -
     query = await harness.forge_press(members[1], ballot, f"vsubmit:{round_id}")
     assert harness.core.callback_queries[query]["answer"]["text"].startswith("Deze kopgroep is afgesloten")
     assert await harness.db.run(voting.progress, int(round_id)) == (0, 3)
+
+
+async def test_files_after_closing(harness: Harness) -> None:
+    group, members, tid = await closed_group(harness)
+    anne, bart = members[0], members[1]
+    themes_before = await harness.db.run(themes.list_themes, tid)
+    # A file shared in the group is conversation: the bot stays quiet.
+    before = len(harness.bot_texts(group))
+    harness.core.send_document(bart, group, "verslag.pdf", b"%PDF-1.4", "application/pdf")
+    await harness.run()
+    assert len(harness.bot_texts(group)) == before
+    # With /herstel as its caption it would change the trajectory: refused.
+    harness.core.send_document(anne, group, "archief.zip", b"PK", "application/zip", caption="/herstel")
+    await harness.run()
+    assert harness.last_text(group).startswith(CLOSED_NL)
+    # In private a file is a scan or a filled template: refused.
+    harness.core.send_document(anne, anne["id"], "scan.csv", b"thema\nWater\n", "text/csv")
+    await harness.run()
+    assert harness.last_text(anne["id"]).startswith(CLOSED_NL)
+    assert await harness.db.run(themes.list_themes, tid) == themes_before
