@@ -39,6 +39,7 @@ from conversations import (
     help,
     joining,
     language,
+    leaving,
     members,
     next_step,
     onboarding,
@@ -100,7 +101,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
-    for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
+    for module in (onboarding, joining, help, next_step, members, leaving, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
                    dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())

@@ -6,12 +6,13 @@ The guard in handler group -1 (``bot/guards.py``) fills in ``actor`` (group chat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.membership import MembershipCache
 from bot.render import Texts
 from storage.db import Database
 from storage.records import Actor, PrivateContext, TelegramUser, TrajectoryRecord
@@ -25,6 +26,8 @@ class Services:
     db: Database
     texts: Texts
     ballot_key: bytes  # for ballot pseudonyms (method/anonymity.py)
+    # Telegram's recent answers on who is in which group (bot/membership.py).
+    membership: MembershipCache = field(default_factory=MembershipCache)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

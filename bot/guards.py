@@ -18,9 +18,13 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext, telegram_user
 from bot.errors import apologise, database_away
+from bot.keyboards.ids import out_of_range
 from bot.keyboards.voting import VOTE_PATTERN
+from bot.membership import record_arrived
 from bot.messaging import follow_topic, send_html
+from bot.read_only import changes_closed
 from storage import people
+from storage.records import TrajectoryRecord
 
 Callback = Callable[[Update, BotContext], Awaitable[object]]
 
@@ -48,10 +52,32 @@ def database_away_means_try_again(callback: Callback) -> Callback:
     return guarded
 
 
+def fail_closed(guard: Callback) -> Callback:
+    """An exception inside a guard ends the update: nothing after it runs unchecked.
+
+    PTB hands a failed handler's error to the error handlers and then carries on with the next
+    group, so a guard that raised would let the update through to the steps; this stops it (the
+    error is still reported, and the user hears it went wrong)."""
+
+    @functools.wraps(guard)
+    async def guarded(update: Update, context: BotContext) -> object:
+        try:
+            return await guard(update, context)
+        except ApplicationHandlerStop:
+            raise
+        except Exception as error:
+            await context.application.process_error(update, error)
+            raise ApplicationHandlerStop from error
+
+    return guarded
+
+
+@fail_closed
 @database_away_means_try_again
 async def identify(update: Update, context: BotContext) -> None:
     """Load the actor (group) or private context (private chat) and the update's language."""
     chat, user = update.effective_chat, update.effective_user
+    await _refuse_out_of_range(update, context)
     message = update.effective_message
     # A message in a forum topic is answered in that topic (an inaccessible message has none).
     topic = getattr(message, "message_thread_id", None) if getattr(message, "is_topic_message", False) else None
@@ -71,13 +97,45 @@ async def identify(update: Update, context: BotContext) -> None:
         context.lang = context.texts.lang(person.language or (current.language if current else None))
         await _ignore_edits(update, context)
         await _refuse_empty_button(update, context)
+        await _refuse_when_closed(update, context, current, private=True)
         return
     sender = telegram_user(user) if user is not None and not user.is_bot else None
+    if sender is not None and update.message is not None and update.message.left_chat_member is None:
+        record_arrived(context.services, chat.id, sender.telegram_id)  # who writes in the group is in it
     context.actor = await context.db.run(people.identify_in_group, chat.id, sender)
     if context.actor.trajectory is not None:
         context.lang = context.actor.trajectory.language
     await _ignore_edits(update, context)
     await _refuse_empty_button(update, context)
+    await _refuse_when_closed(update, context, context.actor.trajectory, private=False)
+
+
+async def _refuse_out_of_range(update: Update, context: BotContext) -> None:
+    """A press whose numbers no table can hold (a forged ``vote:10^20:1:1``): answered plainly.
+
+    Before anything reads the database, in the presser's Telegram language (none is loaded yet)."""
+    query = update.callback_query
+    if query is None or not query.data or not out_of_range(query.data):
+        return
+    language = query.from_user.language_code if query.from_user else None
+    lang = context.texts.lang(language.split("-")[0] if language else None)
+    await query.answer(context.label("alert.out_of_range", lang=lang), show_alert=True)
+    raise ApplicationHandlerStop
+
+
+async def _refuse_when_closed(
+    update: Update, context: BotContext, trajectory: TrajectoryRecord | None, *, private: bool
+) -> None:
+    """A closed trajectory is read-only (bot/read_only.py): say so, and what still works."""
+    if trajectory is None or trajectory.closed_at is None or not changes_closed(update, private=private):
+        return
+    lang = trajectory.language if not private else context.lang
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.label("alert.closed", lang=lang), show_alert=True)
+    elif update.effective_chat is not None:
+        text = context.render("common/closed", lang=lang, trajectory=trajectory, private=private)
+        await send_html(context.bot, update.effective_chat.id, text)
+    raise ApplicationHandlerStop
 
 
 async def _refuse_empty_button(update: Update, context: BotContext) -> None:

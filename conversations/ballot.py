@@ -28,6 +28,7 @@ from bot.keyboards.voting import (
     pages,
     reason_keyboard,
 )
+from bot.membership import may_receive
 from bot.messaging import send_html, unchanged
 from method.text_input import clean_text
 from method.themes.catalogues import sdg_name
@@ -54,11 +55,14 @@ def render_ballot(context: BotContext, view: BallotView) -> tuple[str, object]:
     return text, keyboard
 
 
-async def send_ballot(context: BotContext, round_id: int, person_id: int, telegram_id: int) -> bool:
-    """Send a member their ballot; False (and recorded) when Telegram will not deliver it."""
+async def send_ballot(context: BotContext, round_id: int, person_id: int, telegram_id: int) -> bool | None:
+    """Send a member their ballot; False (and recorded) when Telegram will not deliver it, None
+    when they are no longer in the group (bot/membership.py: then they are not counted either)."""
     view = await context.db.run_short(ballots.ballot_view, round_id, telegram_id, context.services.ballot_key)
     if view is None:
         return False
+    if not await may_receive(context.bot, context.services, view.round.trajectory_id, telegram_id):
+        return None
     text, keyboard = render_ballot(context, view)
     sent = await deliver(
         context.bot,

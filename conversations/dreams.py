@@ -23,6 +23,7 @@ from bot.keyboards.dreams import (
     BUTTONS_PER_THEME,
     template_keyboard,
 )
+from bot.membership import may_receive
 from bot.messaging import send_html
 from bot.render import date_formatters
 from storage import dream_summary, dreams, reminders, trajectories
@@ -79,11 +80,14 @@ def theme_text(context: BotContext, view: MemberDreams, theme: DreamTheme) -> st
     )
 
 
-async def send_template(context: BotContext, trajectory_id: int, telegram_id: int) -> bool:
-    """The member's template with its buttons; False when Telegram will not deliver it (recorded)."""
+async def send_template(context: BotContext, trajectory_id: int, telegram_id: int) -> bool | None:
+    """The member's template with its buttons; False when Telegram will not deliver it (recorded),
+    None when they are no longer in the group (bot/membership.py)."""
     view = await context.db.run(dreams.member_dreams, trajectory_id, telegram_id, now())
     if view is None:
         return False
+    if not await may_receive(context.bot, context.services, trajectory_id, telegram_id):
+        return None
     keyboard = template_keyboard(context.texts, view.language, view) if view.open else None
     sent = await deliver(
         context.bot,
@@ -120,7 +124,7 @@ async def collection_command(update: Update, context: BotContext) -> None:
         return
     failed = []
     for recipient in await context.db.run(dreams.recipients, trajectory.id):
-        if not await send_template(context, trajectory.id, recipient.telegram_id):
+        if await send_template(context, trajectory.id, recipient.telegram_id) is False:
             failed.append(recipient.name)
     if failed:
         await report_undelivered(context.bot, context.services, trajectory.id)

@@ -28,6 +28,7 @@ from bot.keyboards.evaluation import (
     question_keyboard,
     status_keyboard,
 )
+from bot.membership import may_receive
 from bot.messaging import drop_buttons, send_html
 from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from method.text_input import clean_text
@@ -52,10 +53,13 @@ def retention_months(context: BotContext) -> int:
 # --- the member's side: one question after another --------------------------------------------------
 
 
-async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int, *, saved: str | None = None) -> bool:
+async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int, *, saved: str | None = None) -> bool | None:
     """The member's next question (with the word on anonymity before the first), or the thanks
-    when they are done. False when Telegram will not deliver it (recorded)."""
+    when they are done. False when Telegram will not deliver it (recorded), None when they are
+    no longer in the group (bot/membership.py)."""
     assert step.evaluation is not None and step.trajectory is not None and step.person_id is not None
+    if not await may_receive(context.bot, context.services, step.trajectory.id, telegram_id, chat_id=step.trajectory.chat_id):
+        return None
     lang = context.texts.lang(step.language)
     question = step.next_question
     if question is None:
@@ -309,7 +313,7 @@ async def group_command(update: Update, context: BotContext) -> None:
     failed = []
     for recipient in await context.db.run(evaluation.recipients, trajectory.id):
         step = await context.db.run(evaluation.member_step, trajectory.id, recipient.telegram_id)
-        if step.status != "ok" or not await send_step(context, step, recipient.telegram_id):
+        if step.status != "ok" or await send_step(context, step, recipient.telegram_id) is False:
             failed.append(recipient.name)
     await _status(context, trajectory, "evaluation/started", failed=failed)
 

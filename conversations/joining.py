@@ -8,8 +8,9 @@ from telegram.ext import CommandHandler, filters
 from bot.context import BotContext, telegram_user
 from bot.guards import registered_group
 from bot.keyboards import join_keyboard
+from bot.membership import in_group
 from bot.messaging import send_html
-from storage import people, trajectories
+from storage import membership, people, trajectories
 
 # Deep-link payloads are 1-64 characters of A-Z a-z 0-9 _ - (Telegram's rule).
 DEEP_LINK = r"^/start [A-Za-z0-9_-]{1,64}$"
@@ -20,6 +21,8 @@ async def start_with_token(update: Update, context: BotContext) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None and context.args
     token = context.args[0]
+    if not await _in_the_group(context, token, user.id, message.chat_id):
+        return
     joined = await context.db.run(people.join, token, telegram_user(user))
     if joined is None:
         await send_html(context.bot, message.chat_id, context.render("joining/bad_token"))
@@ -48,6 +51,22 @@ async def start_with_token(update: Update, context: BotContext) -> None:
     from conversations.evaluation import welcome_joiner
 
     await welcome_joiner(context, trajectory_id, user.id)
+
+
+async def _in_the_group(context: BotContext, token: str, user_id: int, chat_id: int) -> bool:
+    """Only the group's members join: someone with the link who is not in the group is told so.
+
+    An unknown token passes on (``people.join`` refuses it with its own message)."""
+    found = await context.db.run(membership.chat_of_token, token)
+    if found is None:
+        return True
+    group_chat, language = found
+    present = await in_group(context.bot, context.services, group_chat, user_id)
+    if present:
+        return True
+    template = "joining/not_in_group" if present is False else "joining/check_failed"
+    await send_html(context.bot, chat_id, context.render(template, lang=context.texts.lang(language)))
+    return False
 
 
 @registered_group

@@ -1,18 +1,19 @@
-"""Who is in the steering group: /leden, co-moderators, members arriving and leaving."""
+"""Who is in the steering group: /leden, co-moderators, members arriving (leaving: conversations/leaving.py)."""
 
 from __future__ import annotations
 
-from telegram import ChatMember, Update, User
+from telegram import ChatMember, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, telegram_user
 from bot.guards import moderator_only, registered_group
 from bot.keyboards import MODERATOR_PATTERN, moderator_keyboard
+from bot.membership import record_arrived
 from bot.menus import refresh_group
 from bot.messaging import drop_buttons, send_html
 from storage import people
-from storage.people import JOINED, MODERATOR
+from storage.people import JOINED
 
 _ADMIN = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
@@ -130,32 +131,8 @@ async def members_arrived(update: Update, context: BotContext) -> None:
         return
     for user in message.new_chat_members or ():
         if not user.is_bot:
+            record_arrived(context.services, message.chat_id, user.id)
             await context.db.run(people.note_seen_in_group, message.chat_id, telegram_user(user))
-
-
-async def member_left(update: Update, context: BotContext) -> None:
-    """Someone left the Telegram group: they no longer count as a member."""
-    message = update.effective_message
-    if message is None or message.left_chat_member is None or message.left_chat_member.is_bot:
-        return
-    was_moderator = (
-        context.actor is not None
-        and context.actor.trajectory is not None
-        and (message.left_chat_member.id in await context.db.run(people.moderator_ids, context.actor.trajectory.id))
-    )
-    await context.db.run(people.note_left_group, message.chat_id, message.left_chat_member.id)
-    if was_moderator:
-        assert context.actor is not None and context.actor.trajectory is not None
-        await refresh_group(context.bot, context.texts, context.db, context.actor.trajectory.id, former=(message.left_chat_member.id,))
-        await moderator_left(context, message.left_chat_member)
-
-
-async def moderator_left(context: BotContext, who: User) -> None:
-    """A moderator left: the group hears who still moderates, or that an admin can take over."""
-    trajectory = context.trajectory
-    remaining = [m.person for m in await context.db.run(people.members, trajectory.id) if m.role == MODERATOR]
-    text = context.render("members/moderator_left", person=telegram_user(who), remaining=remaining)
-    await send_html(context.bot, trajectory.chat_id, text)
 
 
 def handlers() -> list:
@@ -165,5 +142,4 @@ def handlers() -> list:
         CommandHandler("moderator", moderator_command, filters=groups),
         CallbackQueryHandler(moderator_chosen, pattern=MODERATOR_PATTERN),
         MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, members_arrived),
-        MessageHandler(groups & filters.StatusUpdate.LEFT_CHAT_MEMBER, member_left),
     ]

@@ -18,7 +18,7 @@ from conversations import dialogue, dreams, evaluation, goals, report, session, 
 from method.progress import Facts, progress
 from storage import synthesis
 
-NEXT_PATTERN = r"^next:(\d{1,18}):([a-z]{1,16})$"
+NEXT_PATTERN = r"^next:([0-9]{1,10}):([a-z]{1,16})$"
 
 Handler = Callable[[Update, BotContext], Awaitable[object]]
 

@@ -23,6 +23,7 @@ from bot.delivery import deliver, report_undelivered
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
+from bot.membership import may_receive
 from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
@@ -117,10 +118,14 @@ async def open_round(update: Update, context: BotContext) -> None:
     text = context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
     (progress,) = await send_html(context.bot, chat_id, text)
     await context.db.run(voting.set_progress_message, round_.id, progress.message_id, progress_digest(text))
-    failed = []
+    failed, gone = [], 0
     for person_id, telegram_id in recipients:
-        if not await send_ballot(context, round_.id, person_id, telegram_id):
+        sent = await send_ballot(context, round_.id, person_id, telegram_id)
+        if sent is False:
             failed.append(telegram_id)
+        gone += sent is None  # left the group meanwhile: no longer counted
+    if gone:
+        await refresh_progress(context, round_.id)
     if failed:
         names = await context.db.run(voting.names_of, failed)
         await send_html(context.bot, chat_id, context.render("voting/ballot_failed", names=names))
@@ -268,6 +273,8 @@ async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, resul
     figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
     reasons = result.reasons if figures else {}
     for member in feedback:
+        if not await may_receive(context.bot, context.services, trajectory.id, member.telegram_id, chat_id=trajectory.chat_id):
+            continue  # a member who left the group is sent nothing more
         text = context.texts.render(
             trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
         )

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from method.anonymity import pseudonym
-from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
+from storage.models import Ballot, BallotDelivery, Membership, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
 from storage.prepared import Prepared
 from storage.records import BallotView, ScorePress
 from storage.voting import ROUND_THEMES, ballot_themes, round_record
@@ -35,10 +35,13 @@ _DELIVERY = Prepared(
         Trajectory.organisation.label("trajectory_organisation"),
         Trajectory.title.label("trajectory_title"),
         Trajectory.language.label("trajectory_language"),
+        Trajectory.closed_at.label("trajectory_closed_at"),
     )
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    # Only while a member: someone who left the group can no longer change a ballot (storage/membership.py).
+    .join(Membership, and_(Membership.trajectory_id == Trajectory.id, Membership.person_id == Person.id, Membership.status == "joined"))
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 # The round's themes with this ballot's id and score, where there are.
@@ -127,7 +130,7 @@ def record_score(connection: Connection, round_id: int, telegram_id: int, theme_
     language = found.person_language or found.trajectory_language
     if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
         _REACHABLE.run(connection, person=found.person_id)
-    if found.status != "open":
+    if found.status != "open" or found.trajectory_closed_at is not None:  # a closed trajectory is read-only
         return ScorePress("closed", None, language)
     name = pseudonym(key, round_id, found.person_id)
     themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))

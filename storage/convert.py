@@ -17,6 +17,7 @@ def trajectory_record(row: Trajectory) -> TrajectoryRecord:
         join_token=row.join_token,
         phase=row.phase,
         active=row.active,
+        closed_at=row.closed_at,
     )
 
 

@@ -81,15 +81,11 @@ def note_seen_in_group(session: Session, chat_id: int, user: TelegramUser) -> No
 
 
 def note_left_group(session: Session, chat_id: int, telegram_id: int) -> None:
-    """A person left the Telegram group: they stay in the records but count as gone."""
-    row = session.execute(
-        select(Membership)
-        .join(Trajectory, Trajectory.id == Membership.trajectory_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Trajectory.chat_id == chat_id, Person.telegram_id == telegram_id)
-    ).scalar_one_or_none()
-    if row is not None:
-        row.status = LEFT
+    """A person left the Telegram group: they stay in the records but count as gone (and lose any
+    moderator role; storage/membership.py says what else it changes)."""
+    from storage.membership import leave_chat
+
+    leave_chat(session, chat_id, telegram_id)
 
 
 def join(session: Session, token: str, user: TelegramUser) -> tuple[int, bool] | None:
@@ -99,8 +95,8 @@ def join(session: Session, token: str, user: TelegramUser) -> tuple[int, bool] |
     the private chat is what makes the person reachable, so that is recorded too.
     """
     trajectory = session.scalar(select(Trajectory).where(Trajectory.join_token == token))
-    if trajectory is None or not trajectory.active:
-        return None
+    if trajectory is None or not trajectory.active or trajectory.closed_at is not None:
+        return None  # a closed trajectory takes no one new
     person = upsert_person(session, user)
     person.reachable = True
     person.current_trajectory_id = trajectory.id

@@ -33,6 +33,7 @@ class TrajectoryRecord:
     join_token: str
     phase: str
     active: bool
+    closed_at: datetime | None = None  # /afsluiten: from then on read-only
 
 
 @dataclass(frozen=True)

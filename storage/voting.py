@@ -332,6 +332,7 @@ _DELIVERY = (
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
+    .join(Membership, (Membership.trajectory_id == Trajectory.id) & (Membership.person_id == Person.id) & (Membership.status == "joined"))
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
 
@@ -372,7 +373,7 @@ def _check_press(session: Session, round_id: int, telegram_id: int, theme_id: in
     if found is None:
         return "not_member", None
     row = found[0]
-    if row.status != "open":
+    if row.status != "open" or found[3].closed_at is not None:  # a closed trajectory is read-only
         return "closed", None
     if theme_id is not None and session.get(RoundTheme, (round_id, theme_id)) is None:
         return "not_in_round", None

@@ -9,20 +9,24 @@ from bot.keyboards.common import (
     GROUP_PATTERN,
     LANGUAGE_PATTERN,
     MODERATOR_PATTERN,
+    TAKE_OVER_PATTERN,
     group_keyboard,
     join_keyboard,
     language_keyboard,
     moderator_keyboard,
     organisation_prompt,
+    take_over_keyboard,
 )
 
 __all__ = [
     "GROUP_PATTERN",
     "LANGUAGE_PATTERN",
     "MODERATOR_PATTERN",
+    "TAKE_OVER_PATTERN",
     "group_keyboard",
     "join_keyboard",
     "language_keyboard",
     "moderator_keyboard",
     "organisation_prompt",
+    "take_over_keyboard",
 ]

@@ -12,12 +12,14 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
 from bot.config import LANGUAGES
+from bot.keyboards.ids import ROW_ID, USER_ID
 from bot.render import Texts
 from storage.records import TrajectoryRecord
 
-MODERATOR_PATTERN = r"^mod:(\d+):(\d+)$"
-LANGUAGE_PATTERN = r"^lang:(g\d+|p):(nl|en)$"
-GROUP_PATTERN = r"^grp:(\d+)$"
+MODERATOR_PATTERN = rf"^mod:{ROW_ID}:{USER_ID}$"
+TAKE_OVER_PATTERN = rf"^mtk:{ROW_ID}:{USER_ID}$"  # no moderator left: a group admin picks one
+LANGUAGE_PATTERN = r"^lang:(g[0-9]{1,10}|p):(nl|en)$"
+GROUP_PATTERN = rf"^grp:{ROW_ID}$"
 
 
 def join_keyboard(texts: Texts, lang: str, bot_username: str, token: str) -> InlineKeyboardMarkup:
@@ -47,6 +49,13 @@ def moderator_keyboard(trajectory_id: int, candidates: Iterable[tuple[int, str]]
     """One button per group admin who could become co-moderator: (telegram id, name)."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(name[:60], callback_data=f"mod:{trajectory_id}:{user_id}")] for user_id, name in candidates]
+    )
+
+
+def take_over_keyboard(trajectory_id: int, candidates: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per group admin who could become the moderator: (telegram id, name)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(name[:60], callback_data=f"mtk:{trajectory_id}:{user_id}")] for user_id, name in candidates]
     )
 
 

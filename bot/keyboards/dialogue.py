@@ -10,7 +10,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
 
-INVITE_PATTERN = r"^dlg:(\d{1,12}):(\d{1,12}):(invite)$"
+INVITE_PATTERN = r"^dlg:([0-9]{1,10}):([0-9]{1,10}):(invite)$"
 
 
 def invite_data(trajectory_id: int, dialogue_id: int) -> str:

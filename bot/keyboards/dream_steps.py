@@ -14,13 +14,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.render import Texts
 from storage.records import DreamImageRecord
 
-_ID = r"(\d{1,12})"
-_N = r"(\d{1,6})"
-PICK_PATTERN = rf"^dpk:{_ID}:(\d{{1,3}}|new)$"
+_ID = r"([0-9]{1,10})"
+_N = r"([0-9]{1,6})"
+PICK_PATTERN = rf"^dpk:{_ID}:([0-9]{{1,3}}|new)$"
 IMAGE_PATTERN = rf"^dpi:{_ID}:{_N}$"
 ACTION_PATTERN = rf"^dpa:{_ID}:{_N}:(merge|group|remove|restore|rephrase)$"
 TARGET_PATTERN = rf"^dpt:{_ID}:{_N}:(merge|group):{_N}$"
-TARGETS_PATTERN = rf"^dpq:{_ID}:{_N}:(merge|group):(\d{{1,3}})$"
+TARGETS_PATTERN = rf"^dpq:{_ID}:{_N}:(merge|group):([0-9]{{1,3}})$"
 
 PER_PAGE = 30  # numbers per page, six to a row
 PER_ROW = 6

@@ -13,7 +13,7 @@ from bot.render import Texts
 from method.dreams.commands import PRESETS
 from storage.records import DreamProposalRecord, DreamTheme, MemberDreams
 
-_ID = r"(\d{1,12})"
+_ID = r"([0-9]{1,10})"
 THEME_PATTERN = rf"^dth:{_ID}:{_ID}$"  # write for this theme (and see own dream images)
 ALL_PATTERN = rf"^dall:{_ID}$"  # the template: all themes
 DONE_PATTERN = rf"^ddone:{_ID}:{_ID}:([01])$"  # theme done / not done
@@ -24,7 +24,7 @@ DOCUMENT_PATTERN = rf"^ddoc:{_ID}$"  # the template as a Word document
 PROPOSAL_PATTERN = rf"^dpp:{_ID}:{_ID}:([yn])$"  # moderator: merge a proposed duplicate, or not
 VIEW_PATTERN = rf"^dpv:{_ID}:([01])$"  # moderator: the overview with or without names
 PUBLISH_PATTERN = rf"^dpub:{_ID}(?::(ok))?$"  # moderator: publish (ask, then confirmed)
-HOURS_PATTERN = r"^drh:(\d{1,12}):(standaard|week|twee|dag|geen)$"  # moderator: reminder moments, a preset
+HOURS_PATTERN = r"^drh:([0-9]{1,10}):(standaard|week|twee|dag|geen)$"  # moderator: reminder moments, a preset
 
 BUTTONS_PER_THEME = 20  # edit and delete buttons for the latest dream images of a theme
 

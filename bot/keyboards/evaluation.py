@@ -13,7 +13,7 @@ from bot.keyboards.common import join_keyboard
 from bot.render import Texts
 from method.evaluation.questions import QUESTIONS
 
-_ID = r"(\d{1,12})"
+_ID = r"([0-9]{1,10})"
 _QUESTION = "(" + "|".join(QUESTIONS) + ")"
 SKIP_PATTERN = rf"^evs:{_ID}:{_QUESTION}$"  # member: skip this question
 CLOSE_PATTERN = rf"^evc:{_ID}$"  # moderator, in the group: close the evaluation, digest privately

@@ -16,7 +16,7 @@ from bot.render import Texts
 from method.goals.parts import LETTERS
 from storage.records import GoalRecord
 
-_ID = r"(\d{1,12})"
+_ID = r"([0-9]{1,10})"
 # Deep-link payload; always shorter than a join token (22 characters), so the two never meet.
 DEEP_LINK = rf"^/start goal-{_ID}$"
 LETTER_PATTERN = rf"^gl:{_ID}:([SMART])$"  # adjust one letter

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
 
-FORGET_PATTERN = r"^forget:(\d{1,12}):(yes|no)$"
+FORGET_PATTERN = r"^forget:([0-9]{1,10}):(yes|no)$"
 
 
 def forget_keyboard(texts: Texts, lang: str, person_id: int) -> InlineKeyboardMarkup:

@@ -10,7 +10,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render import Texts
 
-_ID = r"(\d{1,12})"
+_ID = r"([0-9]{1,10})"
 NAMES_PATTERN = rf"^rpt:{_ID}:([01])$"  # build the report without (0) or with (1) members' names
 OUTCOMES = ("approved", "rejected", "postponed")
 DECISION_PATTERN = rf"^dec:{_ID}:(approved|rejected|postponed)$"  # the council's outcome

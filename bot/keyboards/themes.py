@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.render import Texts
 from method.themes.catalogues import CATALOGUES
 
-CATALOGUE_PATTERN = r"^cat:(\d+):(sdg|iso26000|examples)$"
-THEME_PATTERN = r"^thm:(\d{1,12}):(\d{1,12}):(sdg|del|yes|no|done)$"
-EDIT_PATTERN = r"^thm:(\d{1,12}):(\d{1,12}):(ren|desc|split|merge|ex)$"  # conversations/theme_edits.py
-MERGE_PATTERN = r"^thg:(\d{1,12}):(\d{1,12}):(\d{1,12})$"  # merge the theme with another (by id)
-SDG_PATTERN = r"^sdg:(\d+):(\d+):(\d{1,2})$"
+CATALOGUE_PATTERN = r"^cat:([0-9]{1,10}):(sdg|iso26000|examples)$"
+THEME_PATTERN = r"^thm:([0-9]{1,10}):([0-9]{1,10}):(sdg|del|yes|no|done)$"
+EDIT_PATTERN = r"^thm:([0-9]{1,10}):([0-9]{1,10}):(ren|desc|split|merge|ex)$"  # conversations/theme_edits.py
+MERGE_PATTERN = r"^thg:([0-9]{1,10}):([0-9]{1,10}):([0-9]{1,10})$"  # merge the theme with another (by id)
+SDG_PATTERN = r"^sdg:([0-9]{1,10}):([0-9]{1,10}):([0-9]{1,2})$"
 
 
 def catalogue_keyboard(texts: Texts, lang: str, trajectory_id: int) -> InlineKeyboardMarkup:

@@ -11,15 +11,15 @@ from storage.records import BallotView
 
 PAGE_SIZE = 8
 
-VOTE_PATTERN = r"^vote:(\d+):(\d+):([123])$"
-INFO_PATTERN = r"^vinfo:(\d+):(\d+)$"
-PAGE_PATTERN = r"^vpage:(\d+):(\d+)$"
-SUBMIT_PATTERN = r"^vsubmit:(\d+)$"
-WHY_PATTERN = r"^vwhy:(\d+)(?::(\d+))?$"
-BACK_PATTERN = r"^vback:(\d+)$"
-CLOSE_PATTERN = r"^rclose:(\d+):(force|extend)$"
+VOTE_PATTERN = r"^vote:([0-9]{1,10}):([0-9]{1,10}):([123])$"
+INFO_PATTERN = r"^vinfo:([0-9]{1,10}):([0-9]{1,10})$"
+PAGE_PATTERN = r"^vpage:([0-9]{1,10}):([0-9]{1,10})$"
+SUBMIT_PATTERN = r"^vsubmit:([0-9]{1,10})$"
+WHY_PATTERN = r"^vwhy:([0-9]{1,10})(?::([0-9]{1,10}))?$"
+BACK_PATTERN = r"^vback:([0-9]{1,10})$"
+CLOSE_PATTERN = r"^rclose:([0-9]{1,10}):(force|extend)$"
 # The voting settings as buttons (/stemregel): a stepper for the number and the quorum, the rules, a toggle.
-SETTING_PATTERN = r"^vset:(\d{1,12}):(aantal|quorum|regel|automatisch):([a-z0-9]{1,12})$"
+SETTING_PATTERN = r"^vset:([0-9]{1,10}):(aantal|quorum|regel|automatisch):([a-z0-9]{1,12})$"
 
 
 def pages(view: BallotView) -> int:

@@ -24,6 +24,7 @@ from .spec import Spec, UploadedFile
 from .state import (
     ADMIN_STATUSES,
     MEMBER_STATUSES,
+    RESTRICTED_STATUSES,
     CallRecord,
     ChatState,
     StoredMessage,
@@ -190,6 +191,43 @@ class FakeTelegram(BotApiMethods):
                 raise ValueError(f"{u['first_name']} is not in {state.label()}")
             state.members[u["id"]] = "left"
             stored = self._store(state, u, {"left_chat_member": dict(u)})
+            if state.status(self.bot["id"]) in MEMBER_STATUSES:
+                self._push("message", stored.data)
+            return stored.data
+
+    def set_member_status(self, chat: ChatRef, user: UserRef, status: str) -> None:
+        """Change a user's status in a group without any update (a change the bot did not see):
+        member, administrator, creator, left, kicked, restricted (still a member) or
+        restricted_left (restricted, not a member)."""
+        if status not in (*MEMBER_STATUSES, "left", "kicked", *RESTRICTED_STATUSES):
+            raise ValueError(f"unknown status {status!r}")
+        with self.lock:
+            self._group(chat).members[self._user(user)["id"]] = status
+
+    def member_event(self, chat: ChatRef, user: UserRef, new: str, *, by: UserRef | None = None) -> dict[str, Any]:
+        """A user's status in a group changes (left, kicked, member, ...), with the chat_member
+        update Telegram sends to a bot that is administrator there (queued only if allowed)."""
+        with self.lock:
+            state = self._group(chat)
+            u = self._user(user)
+            old = state.status(u["id"])
+            state.members[u["id"]] = new
+            payload = {
+                "chat": dict(state.chat),
+                "from": dict(self._user(by) if by is not None else u),
+                "date": int(self.wall_clock()),
+                "old_chat_member": chat_member(dict(u), old),
+                "new_chat_member": chat_member(dict(u), new),
+            }
+            return self._push("chat_member", payload)
+
+    def join_group(self, chat: ChatRef, user: UserRef) -> dict[str, Any]:
+        """A user (re)joins a group: status member and the "X joined" service message."""
+        with self.lock:
+            state = self._group(chat)
+            u = self._user(user)
+            state.members[u["id"]] = "member"
+            stored = self._store(state, u, {"new_chat_members": [dict(u)]})
             if state.status(self.bot["id"]) in MEMBER_STATUSES:
                 self._push("message", stored.data)
             return stored.data

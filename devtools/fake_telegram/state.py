@@ -7,6 +7,8 @@ from typing import Any
 
 MEMBER_STATUSES = ("member", "administrator", "creator")
 ADMIN_STATUSES = ("administrator", "creator")
+# "restricted": restricted, still a member (is_member true); "restricted_left": is_member false.
+RESTRICTED_STATUSES = ("restricted", "restricted_left")
 
 
 @dataclass
@@ -110,6 +112,18 @@ def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
         }
     if status == "kicked":
         return {"status": "kicked", "user": user, "until_date": 0}
+    if status in RESTRICTED_STATUSES:
+        # Restricted (may not send, say): still a member, or restricted and gone (is_member false).
+        rights = dict.fromkeys(
+            (
+                "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+                "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+                "can_send_other_messages", "can_add_web_page_previews", "can_react_to_messages",
+                "can_edit_tag", "can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics",
+            ),
+            False,
+        )
+        return {"status": "restricted", "user": user, "is_member": status == "restricted", "until_date": 0, **rights}
     if status in ("member", "left"):
         return {"status": status, "user": user}
     raise ValueError(f"unknown chat member status {status!r}")

@@ -82,9 +82,11 @@ async def test_moderator_leaving_is_announced_and_an_admin_takes_over(harness: H
 
     await deliver(harness, "message", message(group, anne, left_chat_member=anne))
     assert harness.last_text(group) == (
-        "Anne heeft de groep verlaten en is geen moderator meer. "
-        "Er is nu geen moderator meer: een beheerder van de groep neemt over met /moderator."
+        "Anne heeft de groep verlaten en is geen moderator meer. Er is nu geen moderator meer. "
+        "Beheerders van de groep: kies hieronder wie moderator wordt. Alleen een beheerder kan kiezen."
     )
+    buttons = [b["text"] for row in harness.last_from_bot(group)["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["Bart"]  # the group's admins but the one who left
     assert await harness.db.run(people.moderator_ids, trajectory.id) == set()
     # Chris is no admin: he cannot take over; Bart is, and does.
     await harness.say(chris, group, "/moderator")

@@ -14,9 +14,10 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
     "common/edit_ignored": [{}],
     "members/moderator_took_over": [{"person": USER}],
     "members/moderator_left": [
-        {"person": USER, "remaining": [ANNE]},
-        {"person": USER, "remaining": [ANNE, BART]},
-        {"person": USER, "remaining": []},
+        {"person": USER, "remaining": [ANNE], "pick": False},
+        {"person": USER, "remaining": [ANNE, BART], "pick": False},
+        {"person": USER, "remaining": [], "pick": False},
+        {"person": USER, "remaining": [], "pick": True},
     ],
     "delivery/undelivered": [
         {
