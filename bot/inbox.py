@@ -24,6 +24,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import Application
 
+from bot.outage import outage_of, report_job_error
 from storage import inbox
 from storage.db import Database
 from storage.models import utcnow
@@ -208,8 +209,10 @@ class Inbox:
                         task = asyncio.create_task(self._drain(lane), name=f"inbox-lane-{lane}")
                         self._tasks.add(task)
                         task.add_done_callback(self._tasks.discard)
-            except Exception:
-                log.exception("inbox look failed; trying again")
+                outage_of(self.application).succeeded()
+            except Exception as error:
+                if not report_job_error(self.application, "inbox", error):
+                    log.exception("inbox look failed; trying again")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll)
 
@@ -223,8 +226,9 @@ class Inbox:
                 more = await self._process_lane(lane)
             finally:
                 await self.locks.release(lane)
-        except Exception:
-            log.exception("lane %s failed; it is taken again at the next look", lane)
+        except Exception as error:
+            if not report_job_error(self.application, "inbox", error):
+                log.exception("lane %s failed; it is taken again at the next look", lane)
         finally:
             self._busy.discard(lane)
             if more:
