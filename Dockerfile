@@ -20,5 +20,8 @@ RUN pip install --no-cache-dir .
 USER kopgroep
 VOLUME ["/data"]
 EXPOSE 8443
+# /healthz of the running bot (the database and the update worker; bot/health.py): beside the
+# webhook on WEBHOOK_LISTEN, or in polling mode beside the screen on SCREEN_LISTEN.
+HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 CMD ["kopgroep", "healthcheck"]
 # `kopgroep run` applies the migrations, then polls (or serves the webhook when WEBHOOK_URL is set).
 CMD ["kopgroep", "run"]

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
     db = commands.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"], help="apply the migrations")
+    commands.add_parser("healthcheck", help="ask this machine's running bot for /healthz (Docker's HEALTHCHECK)")
     demo = commands.add_parser("demo", help="see the bot work against a local fake Telegram, no token needed")
     demo.add_argument("--language", choices=["nl", "en"], default="nl")
     args = parser.parse_args(argv)
@@ -30,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"kopgroep: {error}", file=sys.stderr)
         return 2
+    if args.command == "healthcheck":
+        from bot.health import probe
+
+        status, line = probe(settings)
+        print(line.strip(), file=sys.stdout if status == 0 else sys.stderr)
+        return status
     configure_logging(settings.log_level, secrets_of(settings))
     try:
         return start(settings, args.command)

@@ -182,6 +182,20 @@ class Inbox:
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_prune = 0.0
+        self.task: asyncio.Task[None] | None = None  # set by the webhook runner
+        self.beat: float | None = None  # the event loop's time of the last look that completed
+        self.hung_after = max(30.0, 10 * poll)  # seconds without a completed look
+
+    def problem(self) -> str | None:
+        """For /healthz: None while the worker looks at its table, else what is wrong."""
+        if self._stopping or (self.task is not None and self.task.done()):
+            return "stopped"
+        if self.beat is None:
+            return "not started"
+        silent = asyncio.get_running_loop().time() - self.beat
+        if silent > self.hung_after:
+            return f"hung (last look {silent:.0f} s ago)"
+        return None
 
     async def receive(self, payload: dict[str, Any]) -> bool:
         """Keep one pushed update (before it is acknowledged); False for a repeat of a stored one."""
@@ -210,6 +224,7 @@ class Inbox:
                         self._tasks.add(task)
                         task.add_done_callback(self._tasks.discard)
                 outage_of(self.application).succeeded()
+                self.beat = loop.time()
             except Exception as error:
                 if not report_job_error(self.application, "inbox", error):
                     log.exception("inbox look failed; trying again")
