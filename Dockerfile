@@ -10,12 +10,16 @@ RUN useradd --create-home --uid 10001 kopgroep \
     && chown kopgroep:kopgroep /data
 
 WORKDIR /app
+# The dependencies at the versions the tests ran on, each checked against its hash
+# (requirements.lock, made by pip-compile from pyproject.toml; README: "Dependencies").
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY conversations ./conversations
 COPY storage ./storage
 COPY method ./method
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 
 USER kopgroep
 VOLUME ["/data"]
