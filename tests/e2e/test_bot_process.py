@@ -46,6 +46,8 @@ def start_bot(core: FakeTelegram, base_url: str, database_url: str, tmp_path: Pa
         "TELEGRAM_API_BASE_URL": base_url,
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "INFO",
+        # A port of its own for the screen (and /healthz): 8080 may be taken by another run.
+        "SCREEN_LISTEN": f"127.0.0.1:{free_port()}",
         **env,
     }
     ready_before = len(core.calls_of("deleteMyCommands"))  # a restart on the same fake: count from here
