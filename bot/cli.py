@@ -22,11 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("healthcheck", help="ask this machine's running bot for /healthz (Docker's HEALTHCHECK)")
     demo = commands.add_parser("demo", help="see the bot work against a local fake Telegram, no token needed")
     demo.add_argument("--language", choices=["nl", "en"], default="nl")
+    demo.add_argument("--folder", help="where to save the charts and the report (default: a new temporary folder)")
     args = parser.parse_args(argv)
 
     try:
         if args.command == "demo":
-            return demo_command(args.language)
+            return demo_command(args.language, args.folder)
         settings = load_settings(require_token=args.command == "run")
     except ConfigError as error:
         print(f"kopgroep: {error}", file=sys.stderr)
@@ -94,7 +95,7 @@ DEMO_MISSING = (
 )
 
 
-def demo_command(language: str) -> int:
+def demo_command(language: str, folder: str | None = None) -> int:
     """The scripted demo, from the development tools (the fake Telegram does not ship with the bot)."""
     try:
         from kopgroep_demo import run_demo
@@ -103,7 +104,7 @@ def demo_command(language: str) -> int:
             raise
         print(DEMO_MISSING, file=sys.stderr)
         return 2
-    return run_demo(language=language)
+    return run_demo(language=language, folder=folder)
 
 
 def run(settings: Settings) -> None:

@@ -149,16 +149,6 @@ def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "kopgroep.db").is_file()
 
 
-def test_demo_prints_a_transcript() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    for expected in ("Hallo allemaal!", "Genoteerd: deze kopgroep werkt voor Gemeente Zottegem.", "Welkom, Chris!",
-                     "Bart is nu ook moderator", "4 thema's toegevoegd uit Voorbeelden", "Uitslag stemronde 1",
-                     "Consensus! De kopgroep kiest als prioritaire thema's"):
-        assert expected in out
-
-
 def test_a_second_instance_on_one_sqlite_file_is_refused(fake_server, tmp_path: Path) -> None:
     core, base_url = fake_server
     database_url = f"sqlite:///{tmp_path / 'shared.db'}"
