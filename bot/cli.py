@@ -62,6 +62,7 @@ def start(settings: Settings, command: str) -> int:
         raise StartupFailure(str(error), startup.CONFIGURATION) from None
     startup.check_database(settings.database_url)
     if command == "run":
+        startup.check_addresses(settings)
         startup.check_telegram(settings)  # before the migrations, so a refused token changes nothing
     try:
         upgrade(settings.database_url)

@@ -192,3 +192,22 @@ def check_telegram(settings: Settings) -> None:
         asyncio.run(get_me())
     except TelegramError as error:
         raise describe_telegram_error(settings, error) from None
+
+
+def check_addresses(settings: Settings) -> None:
+    """The address the bot will listen on is free (a setting to change), before Telegram is asked."""
+    import socket
+
+    if settings.mode == "webhook":
+        name, host, port, hint = "WEBHOOK_LISTEN", settings.listen_host, settings.listen_port, "set another host:port"
+    elif settings.screen_host is not None:
+        name, host, port, hint = "SCREEN_LISTEN", settings.screen_host, settings.screen_port, "set another host:port, or off"
+    else:
+        return
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds: a port in TIME_WAIT is free
+            probe.bind((host, port))
+    except OSError as error:
+        raise StartupFailure(f"{name} {host}:{port} cannot be used ({error.strerror}): {hint}", CONFIGURATION) from None

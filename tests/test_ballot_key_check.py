@@ -31,6 +31,7 @@ def test_run_with_another_key_stops_with_one_line(
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", server.start_in_thread())
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", core.token)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SCREEN_LISTEN", "off")  # 8080 may be taken by another run
     assert main(["db", "upgrade"]) == 0
     check_shared_key(database_url, b"first-instance-key-0123456789abcdef")
     monkeypatch.setenv("BALLOT_SECRET", "second-instance-key-0123456789abcdef")
