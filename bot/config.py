@@ -56,6 +56,8 @@ class Settings:
     screen_port: int = 8080
     # Public root of the screen's links when set (SCREEN_URL); see ``screen_base_url``.
     screen_url: str | None = None
+    # The municipality's Word file whose house style the report takes (REPORT_TEMPLATE).
+    report_template: Path | None = None
 
     @property
     def mode(self) -> str:
@@ -195,6 +197,8 @@ def load_settings(
         if urlsplit(screen_url).path or urlsplit(screen_url).query:
             raise ConfigError(f"SCREEN_URL is malformed: {screen_url!r}; give the root only, such as https://kopgroep.regio.be")
 
+    report_template = _report_template(get("REPORT_TEMPLATE"))
+
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL is malformed: {log_level!r}; use DEBUG, INFO, WARNING or ERROR")
@@ -218,7 +222,24 @@ def load_settings(
         screen_host=screen_host,
         screen_port=screen_port,
         screen_url=screen_url,
+        report_template=report_template,
     )
+
+
+def _report_template(value: str | None) -> Path | None:
+    """The house-style file: there, readable, and a Word document or template the report can use."""
+    if value is None:
+        return None
+    from bot.documents.report.house_style import TemplateError, check_template
+
+    path = Path(value)
+    try:
+        check_template(path.read_bytes())
+    except OSError as error:
+        raise ConfigError(f"REPORT_TEMPLATE cannot be read: {value!r} ({(error.strerror or 'error').lower()}); give the path of a .docx or .dotx") from None
+    except TemplateError as error:
+        raise ConfigError(f"REPORT_TEMPLATE is malformed: {value!r} is {error}") from None
+    return path
 
 
 def _check_http_url(name: str, value: str) -> None:

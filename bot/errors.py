@@ -19,6 +19,11 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log the failure (ids only: no message texts) and apologise in the chat's language."""
     if not isinstance(update, Update):
         error = context.error
+        from bot.outage import report_job_error  # bot.outage uses database_away from here
+
+        what = context.job.name if context.job is not None and context.job.name else "a job"
+        if report_job_error(context.application, what, error):
+            return  # one line per outage (bot/outage.py)
         log.error("error outside an update: %s\n%s", type(error).__name__, _where(error))
         log.debug("error outside an update", exc_info=error)
         return

@@ -24,6 +24,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import Application
 
+from bot.outage import outage_of, report_job_error
 from storage import inbox
 from storage.db import Database
 from storage.models import utcnow
@@ -181,6 +182,20 @@ class Inbox:
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_prune = 0.0
+        self.task: asyncio.Task[None] | None = None  # set by the webhook runner
+        self.beat: float | None = None  # the event loop's time of the last look that completed
+        self.hung_after = max(30.0, 10 * poll)  # seconds without a completed look
+
+    def problem(self) -> str | None:
+        """For /healthz: None while the worker looks at its table, else what is wrong."""
+        if self._stopping or (self.task is not None and self.task.done()):
+            return "stopped"
+        if self.beat is None:
+            return "not started"
+        silent = asyncio.get_running_loop().time() - self.beat
+        if silent > self.hung_after:
+            return f"hung (last look {silent:.0f} s ago)"
+        return None
 
     async def receive(self, payload: dict[str, Any]) -> bool:
         """Keep one pushed update (before it is acknowledged); False for a repeat of a stored one."""
@@ -208,8 +223,11 @@ class Inbox:
                         task = asyncio.create_task(self._drain(lane), name=f"inbox-lane-{lane}")
                         self._tasks.add(task)
                         task.add_done_callback(self._tasks.discard)
-            except Exception:
-                log.exception("inbox look failed; trying again")
+                outage_of(self.application).succeeded()
+                self.beat = loop.time()
+            except Exception as error:
+                if not report_job_error(self.application, "inbox", error):
+                    log.exception("inbox look failed; trying again")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll)
 
@@ -223,8 +241,9 @@ class Inbox:
                 more = await self._process_lane(lane)
             finally:
                 await self.locks.release(lane)
-        except Exception:
-            log.exception("lane %s failed; it is taken again at the next look", lane)
+        except Exception as error:
+            if not report_job_error(self.application, "inbox", error):
+                log.exception("lane %s failed; it is taken again at the next look", lane)
         finally:
             self._busy.discard(lane)
             if more:

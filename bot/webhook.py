@@ -7,7 +7,7 @@ it again); the workers of every instance process the table (bot/inbox.py). Sever
 instances can therefore sit behind one load balancer on one PostgreSQL database.
 
 Routes: ``POST /<path of WEBHOOK_URL>`` (with the secret header, else 403) and ``GET /healthz``
-for the load balancer.
+for the load balancer and Docker (the database and the inbox worker, bot/health.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.health import health_route
 from bot.inbox import Inbox
 from conversations import screen_web
 
@@ -64,17 +65,12 @@ class _UpdateHandler(tornado.web.RequestHandler):
         self.set_status(200)
 
 
-class _HealthHandler(tornado.web.RequestHandler):
-    def get(self) -> None:
-        self.write("ok")
-
-
 def webhook_app(inbox: Inbox, path: str, secret: str, extra: list[tuple] | None = None) -> tornado.web.Application:
     """The endpoint's routes; ``path`` is the WEBHOOK_URL's path (``/telegram``); ``extra``: more
-    routes behind the same front (the meeting room's screen)."""
+    routes behind the same front (the meeting room's screen). ``/healthz``: bot/health.py."""
     return tornado.web.Application(
         [
-            (r"/healthz", _HealthHandler),
+            health_route(inbox.application, inbox.problem),
             (path if path.startswith("/") else "/" + path, _UpdateHandler, {"inbox": inbox, "secret": secret}),
             *(extra or []),
         ],
@@ -112,6 +108,7 @@ async def _serve(settings: Settings, application: Application) -> None:
             settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES
         )
         worker = asyncio.create_task(inbox.run(), name="inbox")
+        inbox.task = worker  # /healthz: a worker that ended is not fit
         log.info("webhook on %s:%s, instance %s", settings.listen_host, settings.listen_port, inbox.instance_id)
         await stop.wait()
         log.info("stopping: no new updates taken; finishing the ones in hand")

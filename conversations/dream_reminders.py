@@ -27,6 +27,7 @@ from bot.context import BotContext, Services
 from bot.guards import moderator_only
 from bot.keyboards.dreams import HOURS_PATTERN, hours_keyboard, reminder_keyboard
 from bot.messaging import edit_html, send_html
+from bot.outage import watched
 from bot.render import LOCALES
 from method.dates import parse_moment
 from method.dreams.commands import PRESETS, parse_hours
@@ -246,6 +247,7 @@ async def remind_now_command(update: Update, context: BotContext) -> None:
 # --- the tick ---------------------------------------------------------------------------------------------
 
 
+@watched
 async def reminder_tick(context: BotContext) -> None:
     """The JobQueue job: claim the due reminders and send them."""
     await run_reminders(context.application)

@@ -21,6 +21,7 @@ from bot.context import BotContext, Services
 from bot.guards import private_only
 from bot.keyboards.privacy import FORGET_PATTERN, forget_keyboard
 from bot.messaging import edit_html, send_html
+from bot.outage import watched
 from storage import privacy
 from storage.models import utcnow
 
@@ -94,6 +95,7 @@ async def forget_pressed(update: Update, context: BotContext) -> None:
     await edit_html(query, context.render("data/forgotten"))
 
 
+@watched
 async def retention_tick(context: BotContext) -> None:
     """Purge the personal data of trajectories closed too long ago (each once, across instances)."""
     services: Services = context.application.bot_data["services"]

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.documents.report.files import build_report
+from bot.documents.report.files import build_report, house_style
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
@@ -88,7 +88,7 @@ async def names_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     await drop_buttons(query)
     data = await context.db.run(report.report_data, trajectory.id, on=today(trajectory), with_names=with_names)
-    files = await asyncio.to_thread(build_report, data, context.texts)
+    files = await asyncio.to_thread(build_report, data, context.texts, house_style(context.services.settings.report_template))
     lang = trajectory.language
     moderator = query.from_user
     try:

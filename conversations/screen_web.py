@@ -32,6 +32,7 @@ from telegram.ext import Application
 from tornado.iostream import StreamClosedError
 
 from bot.context import Services
+from bot.health import health_route, polling_worker
 from bot.render import TEMPLATES
 from conversations.screen_view import ScreenState, refused_state, screen_state
 from conversations.voting import MIN_VOTERS_FOR_FIGURES, results_chart
@@ -309,7 +310,9 @@ def serve_with_polling(application: Application) -> None:
     async def post_init(app: Application) -> None:
         if earlier_init is not None:
             await earlier_init(app)
-        http = tornado.httpserver.HTTPServer(screen_app(app))
+        # Beside the screen, /healthz for Docker's HEALTHCHECK (the database, the updater).
+        routes_ = [health_route(app, polling_worker(app)), *routes(app)]
+        http = tornado.httpserver.HTTPServer(tornado.web.Application(routes_, log_function=lambda handler: None))
         http.add_sockets(sockets)
         server.append(http)
         log.info("screen on %s", settings.screen_base_url)

@@ -25,6 +25,7 @@ from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
 from bot.membership import may_receive
 from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
+from bot.outage import watched
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
 from method.dates import parse_moment
@@ -373,6 +374,7 @@ def unschedule_deadline(application: Application, round_id: int) -> None:
         job.schedule_removal()
 
 
+@watched
 async def deadline_reached(context: BotContext) -> None:
     """A round's deadline: close it if the quorum is there, else tell the moderator."""
     assert context.job is not None
@@ -392,6 +394,7 @@ async def handle_deadline(context: BotContext, round_id: int, deadline: datetime
     await context.db.run(deadlines.finish, round_id, deadline, utcnow())
 
 
+@watched
 async def deadline_tick(context: BotContext) -> None:
     """Every few seconds: deadlines this instance has no job for (set on another instance, or
     left by one that died)."""

@@ -20,7 +20,23 @@ POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://post
 # cannot get in the way (and is never touched). KOPGROEP_TEST_SCHEMA lets parallel runs on one
 # server keep apart.
 SCHEMA = os.environ.get("KOPGROEP_TEST_SCHEMA", "kopgroep_test")
+# In parallel (pytest-xdist) each worker (gw0, gw1, ...) has a schema of its own: each recreates
+# and empties its own tables.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    SCHEMA = f"{SCHEMA}_{os.environ['PYTEST_XDIST_WORKER']}"
 POSTGRES_URL = f"{POSTGRES_SERVER}{'&' if '?' in POSTGRES_SERVER else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The end-to-end process tests are marked ``e2e`` (``-m "not e2e"``: the quick subset), and
+    run first: they are the longest, so in parallel none of them is left to run alone at the end."""
+    for item in items:
+        if E2E in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1)
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,23 @@ def test_run_with_another_key_stops_with_one_line(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     database_url = f"sqlite:///{tmp_path / 'kopgroep.db'}"
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAFakeTokenForTestsOnly_abcdefghijk")
+    # Telegram is checked before the migrations and the key: a fake Bot API that knows the token.
+    from fake_telegram.core import FakeTelegram
+    from fake_telegram.server import FakeTelegramServer
+
+    core = FakeTelegram()
+    server = FakeTelegramServer(core)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", server.start_in_thread())
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", core.token)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SCREEN_LISTEN", "off")  # 8080 may be taken by another run
     assert main(["db", "upgrade"]) == 0
     check_shared_key(database_url, b"first-instance-key-0123456789abcdef")
     monkeypatch.setenv("BALLOT_SECRET", "second-instance-key-0123456789abcdef")
     capsys.readouterr()
-    assert main(["run"]) == 2
+    try:
+        assert main(["run"]) == 2
+    finally:
+        server.stop_thread()
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kopgroep: BALLOT_SECRET differs"), err

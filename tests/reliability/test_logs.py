@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.cli import configure_logging
+from bot.logs import RedactSecrets
 from storage import trajectories
 from tests.conversations.voting_helpers import ballot_message, cast, round_id_of, voting_group
 from tests.harness import Harness
@@ -32,6 +33,10 @@ def restore_levels() -> Iterator[None]:
     yield
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+    # configure_logging puts its redacting filter on the root's handlers (pytest's among them).
+    for handler in logging.getLogger().handlers:
+        for found in [f for f in handler.filters if isinstance(f, RedactSecrets)]:
+            handler.removeFilter(found)
 
 
 def _failing(session, trajectory_id, name, **kwargs):  # type: ignore[no-untyped-def]

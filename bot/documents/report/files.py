@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.documents.report.charts import round_charts
 from bot.documents.report.docx_writer import build_docx
@@ -32,9 +33,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-")
 
 
-def build_report(data: ReportData, texts: Texts) -> ReportFiles:
+def house_style(path: Path | None) -> bytes | None:
+    """The municipality's Word template (REPORT_TEMPLATE), read for each report so a new one counts."""
+    return path.read_bytes() if path is not None else None
+
+
+def build_report(data: ReportData, texts: Texts, template: bytes | None = None) -> ReportFiles:
     """Charts, DOCX, Markdown and HTML in the trajectory's language. Takes ~0.2 s per voting round
-    (matplotlib): call it off the event loop. The same data gives the same bytes."""
+    (matplotlib): call it off the event loop. The same data gives the same bytes. ``template``:
+    the house style for the DOCX (house_style.py)."""
     lang = texts.lang(data.language)
     charts = round_charts(data, texts, lang)
     stem = "-".join(
@@ -44,7 +51,7 @@ def build_report(data: ReportData, texts: Texts) -> ReportFiles:
     )
     markdown = build_markdown(data, texts, lang, charts)
     return ReportFiles(
-        docx=build_docx(data, texts, lang, charts),
+        docx=build_docx(data, texts, lang, charts, template),
         markdown=markdown,
         markdown_zip=markdown_zip(f"{stem}.md", markdown, pictures(data, texts, lang, charts)),
         html=build_html(data, texts, lang, charts),

@@ -55,9 +55,9 @@ def build_html(data: ReportData, texts: Texts, lang: str, charts: Mapping[int, b
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif isinstance(block, Picture):
             encoded = base64.b64encode(block.png).decode("ascii")
-            caption = escape(block.caption)
+            caption, alt = escape(block.caption), escape(block.alt or block.caption)
             body.append(
-                f'<figure><img src="data:image/png;base64,{encoded}" alt="{caption}"><figcaption>{caption}</figcaption></figure>'
+                f'<figure><img src="data:image/png;base64,{encoded}" alt="{alt}"><figcaption>{caption}</figcaption></figure>'
             )
     return (
         f'<!DOCTYPE html>\n<html lang="{words.lang}">\n<head>\n<meta charset="utf-8">\n'

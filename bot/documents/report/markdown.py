@@ -41,7 +41,7 @@ def build_markdown(data: ReportData, texts: Texts, lang: str, charts: Mapping[in
         elif isinstance(block, Table):
             parts.append(_table(block))
         elif isinstance(block, Picture):
-            parts.append(f"![{escape(block.caption)}]({block.name})\n\n*{escape(block.caption)}*")
+            parts.append(f"![{escape(block.alt or block.caption)}]({block.name})\n\n*{escape(block.caption)}*")
     return "\n\n".join(parts) + "\n"
 
 

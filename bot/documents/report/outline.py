@@ -56,6 +56,7 @@ class Picture:
     png: bytes
     caption: str
     name: str  # a file name for the picture, e.g. stemronde-1.png
+    alt: str = ""  # alternative text: what the picture shows, for a screen reader
 
 
 Block = Heading | Paragraph | Bullets | Table | Picture
@@ -254,7 +255,9 @@ def _round(round_: ReportRound, w: Words, charts: Mapping[int, bytes]) -> list[B
     out.append(Table(header, rows, numeric=(0, 1, 3, 4, 5, 6, 7, 8, 9)))
     if round_.number in charts:
         caption = w("doc.chart_caption", number=round_.number)
-        out.append(Picture(charts[round_.number], caption, f"round-{round_.number}.png"))
+        top = ", ".join(round_.names.get(t.theme_id, "") for t in round_.tally.themes[:3])  # type: ignore[attr-defined]
+        alt = w("doc.chart_alt", number=round_.number, top=top)
+        out.append(Picture(charts[round_.number], caption, f"round-{round_.number}.png", alt))
     rule = replace(RULES[round_.rule_key], sought=round_.sought)
     limits = rule.thresholds(round_.submitted)
     if round_.kind == "round" and limits.min_threes is not None:
