@@ -723,6 +723,12 @@ class GoalRecord:
     milestones: str | None
     flags: tuple[str, ...]
     kept_as_is: bool
+    returned: bool = False  # a moderator sent it back to its author to rework
+
+    @property
+    def ready(self) -> bool:
+        """Approved and nothing left the SMART check flags: only such a goal counts as ready."""
+        return self.status == "approved" and not self.flags
 
     @property
     def parts(self) -> dict[str, str | None]:

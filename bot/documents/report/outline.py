@@ -130,8 +130,17 @@ def _summary(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Bl
     chosen = [theme.name for theme in data.chosen]
     if chosen:
         out.append(Paragraph(w.count("doc.summary_themes", len(chosen), names=w.join(chosen))))
+        # Only an approved goal the SMART check no longer flags counts as ready.
         approved = [goal for goal in data.goals if goal.status == "approved"]
-        out.append(Paragraph(w.count("doc.summary_goals", len(approved)) if approved else w("doc.summary_no_goals")))
+        ready = [goal for goal in approved if not goal.flags]
+        not_ready = [goal for goal in approved if goal.flags]
+        if ready:
+            out.append(Paragraph(w.count("doc.summary_goals", len(ready))))
+        elif not not_ready:
+            out.append(Paragraph(w("doc.summary_no_goals")))
+        if not_ready:
+            numbers = w.join([str(goal.number) for goal in not_ready])
+            out.append(Paragraph(w.count("doc.summary_goals_open", len(not_ready), numbers=numbers)))
         out.append(Paragraph(w.count("doc.summary_ask", len(chosen))))
     else:
         out.append(Paragraph(w("doc.summary_no_themes")))
@@ -337,6 +346,8 @@ def _goal(goal: ReportGoal, w: Words) -> list[Block]:
     out.append(Table((w("doc.col_part"), w("doc.col_text")), rows))
     if goal.status != "approved":
         out.append(Paragraph(w("doc.goal_proposed"), italic=True))
+    elif goal.flags:
+        out.append(Paragraph(w("doc.goal_not_ready"), italic=True))
     if goal.flags:
         out.append(Paragraph(w("doc.goal_flags")))
         out.append(Bullets(tuple((w.optional(f"goals.flag.{code}") or code, ()) for code in goal.flags)))
