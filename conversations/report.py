@@ -200,6 +200,11 @@ async def record_and_announce(
             decision=recorded,
         ),
     )
+    if recorded.outcome == "approved":
+        # Green light: the approved goals are followed up from now on (conversations/goal_followup.py).
+        from conversations import goal_followup
+
+        await goal_followup.begin(context, trajectory)
 
 
 def handlers() -> list:

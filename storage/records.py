@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 from method.progress import Facts
+
+if TYPE_CHECKING:
+    from storage.followup_records import FollowedGoal
 
 
 @dataclass(frozen=True)
@@ -691,6 +696,8 @@ class ReportData:
     digests: tuple[DialogueDigest, ...]
     decisions: tuple[DecisionRecord, ...]
     evaluation: ReportEvaluation | None
+    # The goals followed up after the decision, when there are reports (owners named only with names).
+    followup: tuple[FollowedGoal, ...] = ()
 
     @property
     def chosen(self) -> tuple[ReportTheme, ...]:

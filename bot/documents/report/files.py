@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.documents.report.charts import round_charts
+from bot.documents.report.charts import followup_chart, round_charts
+from bot.documents.report.outline import FOLLOWUP_CHART
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
 from bot.documents.report.markdown import build_markdown, markdown_zip, pictures
@@ -37,6 +38,8 @@ def build_report(data: ReportData, texts: Texts) -> ReportFiles:
     (matplotlib): call it off the event loop. The same data gives the same bytes."""
     lang = texts.lang(data.language)
     charts = round_charts(data, texts, lang)
+    if data.followup:
+        charts[FOLLOWUP_CHART] = followup_chart(data, texts, lang)
     stem = "-".join(
         part
         for part in (texts.label(lang, "report.file.name"), slug(data.organisation or ""), data.on.isoformat())
