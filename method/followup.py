@@ -260,7 +260,8 @@ def status(path: Path, reports: list[tuple[date, float]]) -> str:
     """done | on_track | behind | no_report | unknown (no number to compare with) for the latest report."""
     if not reports:
         return NO_REPORT
-    day, value = max(reports, key=lambda item: item[0])
+    # The latest report counts; of several on one day, the last given (a correction).
+    day, value = max(reversed(reports), key=lambda item: item[0])
     if path.target is None:
         return UNKNOWN
     start = path.start if path.start is not None else reports[0][1]

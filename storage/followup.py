@@ -30,11 +30,9 @@ from storage.models import (
     FollowupReport,
     FollowupRound,
     Goal,
-    Membership,
     Person,
     Trajectory,
 )
-from storage.people import JOINED, LEFT
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
 DEADLINE_HOUR = time(9, 0)  # a deadline round asks at 9:00 in the group's time zone
@@ -198,7 +196,7 @@ def open_due(session: Session, now: datetime, instance_id: str, remind_after: ti
     return opened
 
 
-def _job(row: FollowupAsk) -> AskJob:
+def job_of(row: FollowupAsk) -> AskJob:
     return AskJob(row.id, row.trajectory_id, row.round_id, row.goal_id, row.person_id, row.kind)
 
 
@@ -224,10 +222,10 @@ def claim_due(session: Session, now: datetime, instance_id: str, limit: int = 50
     ).all()
     for row in rows:
         row.state, row.claimed_at, row.claimed_by = "claimed", now, instance_id
-    return [_job(row) for row in rows]
+    return [job_of(row) for row in rows]
 
 
-def _answered(session: Session, goal_id: int, round_id: int) -> bool:
+def answered(session: Session, goal_id: int, round_id: int) -> bool:
     return (
         session.scalar(
             select(FollowupReport.id).where(FollowupReport.goal_id == goal_id, FollowupReport.round_id == round_id).limit(1)
@@ -254,7 +252,7 @@ def prepare(session: Session, ask_id: int, instance_id: str, now: datetime) -> A
         reason = "done"
     elif target.person_id != row.person_id:
         reason = "handed"
-    elif _answered(session, row.goal_id, row.round_id):
+    elif answered(session, row.goal_id, row.round_id):
         reason = "answered"
     elif role(session, row.trajectory_id, person.telegram_id) is None:
         reason = "left"
@@ -296,7 +294,7 @@ def finish(session: Session, ask_id: int, instance_id: str, state: str, now: dat
 # --- answers --------------------------------------------------------------------------------------
 
 
-def _open_round_for(session: Session, goal_id: int) -> int | None:
+def open_round_for(session: Session, goal_id: int) -> int | None:
     """The open round that asked about this goal, if any."""
     return session.scalar(
         select(FollowupRound.id)
@@ -329,7 +327,7 @@ def record(
         value = current.last.value if current.last is not None else current.start_value
         if value is None:
             return ReportOutcome("no_value", current)
-    round_id = _open_round_for(session, goal_id)
+    round_id = open_round_for(session, goal_id)
     row = None
     if round_id is not None:
         row = session.scalar(
@@ -396,7 +394,7 @@ def _still_to_answer(session: Session, person_id: int, exclude: int) -> tuple[in
         .order_by(FollowupAsk.id)
     ).all()
     for goal_id, round_id in rows:
-        if not _answered(session, goal_id, round_id):
+        if not answered(session, goal_id, round_id):
             return goal_id, round_id
     return None
 
@@ -417,11 +415,11 @@ def close_due(session: Session, now: datetime, instance_id: str) -> list[RoundCl
     for row in rows:
         asked = sorted(set(session.scalars(select(FollowupAsk.goal_id).where(FollowupAsk.round_id == row.id, FollowupAsk.kind == ASK))))
         targets = {t.goal_id: t for t in session.scalars(select(FollowupGoal).where(FollowupGoal.goal_id.in_(asked)))}
-        answered = [goal_id for goal_id in asked if _answered(session, goal_id, row.id)]
+        reported = [goal_id for goal_id in asked if answered(session, goal_id, row.id)]
         waiting = [
             goal_id
             for goal_id in asked
-            if goal_id not in answered and goal_id in targets and targets[goal_id].done_at is None
+            if goal_id not in reported and goal_id in targets and targets[goal_id].done_at is None
         ]
         if waiting and (row.closes_at is None or row.closes_at > now):
             continue
@@ -441,7 +439,7 @@ def close_due(session: Session, now: datetime, instance_id: str) -> list[RoundCl
         trajectory = session.get_one(Trajectory, row.trajectory_id)
         shown = [g for g in goals(session, row.trajectory_id, now.date()) if g.goal_id in asked]
         closed.append(
-            RoundClosed(row.id, trajectory_record(trajectory), row.number, row.kind, tuple(shown), tuple(answered), tuple(missing))
+            RoundClosed(row.id, trajectory_record(trajectory), row.number, row.kind, tuple(shown), tuple(reported), tuple(missing))
         )
     session.flush()
     return closed

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.followup import ASK, REMINDER, _answered, _job, _open_round_for
+from storage.followup import ASK, REMINDER, answered, job_of, open_round_for
 from storage.followup_progress import name_of
 from storage.followup_records import AskJob
 from storage.goals import role
@@ -76,8 +76,8 @@ def hand_over(
         .where(FollowupAsk.goal_id == goal_id, FollowupAsk.state == "pending", FollowupAsk.person_id != to_person_id)
         .values(state="dropped", outcome="handed")
     )
-    round_id = _open_round_for(session, goal_id)
-    if round_id is None or _answered(session, goal_id, round_id):
+    round_id = open_round_for(session, goal_id)
+    if round_id is None or answered(session, goal_id, round_id):
         return "ok", None
     round_row = session.get_one(FollowupRound, round_id)
     exists = session.scalar(
@@ -102,4 +102,4 @@ def hand_over(
         )
     )
     session.flush()
-    return "ok", _job(ask)
+    return "ok", job_of(ask)

@@ -96,6 +96,8 @@ PATH = m.Path(12.0, 30.0, date(2027, 1, 1), date(2028, 1, 1))  # +18 points in 3
         ([(date(2027, 3, 1), 35.0)], m.DONE),
         ([(date(2028, 6, 1), 29.0)], m.BEHIND),  # past the deadline, not there
         ([(date(2027, 7, 2), 19.0), (date(2027, 2, 1), 30.0)], m.BEHIND),  # the latest counts
+        ([(date(2027, 3, 1), 18.0), (date(2027, 3, 1), 31.0)], m.DONE),  # of one day, the last given
+        ([(date(2027, 3, 1), 31.0), (date(2027, 3, 1), 18.0)], m.ON_TRACK),
     ],
 )
 def test_on_time_or_behind(reports: list[tuple[date, float]], expected: str) -> None:
