@@ -42,6 +42,7 @@ from conversations import (
     language,
     members,
     next_step,
+    next_trajectory,
     onboarding,
     portability,
     privacy,
@@ -102,7 +103,7 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
-                   dreams, dream_processing, dream_steps, dream_reminders, goals, goal_followup, report, portability, privacy, evaluation,
+                   dreams, dream_processing, dream_steps, dream_reminders, goals, goal_followup, next_trajectory, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
     # Last: messages no step took go to the step that waits for them (conversations/answers.py).

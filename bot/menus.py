@@ -36,7 +36,7 @@ PRIVATE = (
     "help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen",
     "mijngegevens", "vergeetmij", "evaluatie",
 )  # fmt: skip
-GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen", "voortgang")
+GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen", "voortgang", "vorigtraject")
 # A moderator's menu: the members' commands, then one line per step of the method.
 MODERATOR = GROUP + (
     "organisatie", "moderator", "taal",
@@ -45,7 +45,7 @@ MODERATOR = GROUP + (
     "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
     "rapport", "beslissing", "opvolging",
     "export", "herstel",
-    "evaluatie", "afsluiten",
+    "evaluatie", "afsluiten", "nieuwtraject",
 )  # fmt: skip
 
 

@@ -63,12 +63,18 @@ class Base(DeclarativeBase):
 
 
 class Trajectory(Base):
-    """One steering group: a Telegram group working through the method."""
+    """One steering group's trajectory: a Telegram group working through the method.
+
+    A group may run several, one after the other (/nieuwtraject): ``generation`` counts them per
+    chat, the highest is the group's current one, ``previous_id`` points at the one it follows."""
 
     __tablename__ = "trajectory"
+    __table_args__ = (UniqueConstraint("chat_id", "generation", name="uq_trajectory_chat_id_generation"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(255))
     organisation: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8))

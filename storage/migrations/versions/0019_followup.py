@@ -1,4 +1,5 @@
-"""goals sent back to their author; the follow-up of approved goals after the report
+"""goals sent back to their author; the follow-up of approved goals after the report; a group's
+next trajectory (generation, previous_id)
 
 Revision ID: 0019_followup
 Revises: 0015_screen
@@ -18,6 +19,14 @@ UTC = storage.models.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("trajectory") as batch:
+        batch.add_column(sa.Column("generation", sa.Integer(), server_default="1", nullable=False))
+        batch.add_column(sa.Column("previous_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            batch.f("fk_trajectory_previous_id_trajectory"), "trajectory", ["previous_id"], ["id"], ondelete="SET NULL"
+        )
+        batch.drop_constraint("uq_trajectory_chat_id", type_="unique")
+        batch.create_unique_constraint("uq_trajectory_chat_id_generation", ["chat_id", "generation"])
     with op.batch_alter_table("goal") as batch:
         batch.add_column(sa.Column("returned_at", UTC, nullable=True))
     op.create_table(
@@ -114,3 +123,9 @@ def downgrade() -> None:
     op.drop_table("followup_plan")
     with op.batch_alter_table("goal") as batch:
         batch.drop_column("returned_at")
+    with op.batch_alter_table("trajectory") as batch:
+        batch.drop_constraint("uq_trajectory_chat_id_generation", type_="unique")
+        batch.create_unique_constraint("uq_trajectory_chat_id", ["chat_id"])
+        batch.drop_constraint("fk_trajectory_previous_id_trajectory", type_="foreignkey")
+        batch.drop_column("previous_id")
+        batch.drop_column("generation")
