@@ -88,7 +88,6 @@ def _at_nine(day: date, timezone: str) -> datetime:
 def _plan_rounds(session: Session, plan: FollowupPlan, now: datetime) -> None:
     """The regular rounds still to come at the plan's rhythm, and a round at each goal's deadline."""
     tid = plan.trajectory_id
-    trajectory = session.get_one(Trajectory, tid)
     for row in session.scalars(
         select(FollowupRound).where(
             FollowupRound.trajectory_id == tid, FollowupRound.state == "pending", FollowupRound.kind == "regular"
@@ -102,6 +101,15 @@ def _plan_rounds(session: Session, plan: FollowupPlan, now: datetime) -> None:
     deadlines = [row.deadline_on for row in followed_rows if row.deadline_on is not None]
     for moment in method.round_moments(plan.started_at, plan.cadence, max(deadlines, default=None), now):
         session.add(FollowupRound(trajectory_id=tid, number=0, kind="regular", due_at=moment, state="pending"))
+    _plan_deadlines(session, tid, now)
+
+
+def _plan_deadlines(session: Session, tid: int, now: datetime) -> None:
+    """A round at each followed goal's deadline still to come, once per goal."""
+    trajectory = session.get_one(Trajectory, tid)
+    followed_rows = session.scalars(
+        select(FollowupGoal).where(FollowupGoal.trajectory_id == tid, FollowupGoal.done_at.is_(None))
+    ).all()
     planned = set(
         session.scalars(select(FollowupRound.goal_id).where(FollowupRound.trajectory_id == tid, FollowupRound.kind == "deadline"))
     )
@@ -138,7 +146,8 @@ def round_now(session: Session, trajectory_id: int, now: datetime) -> bool:
     )
     if open_round is not None:
         return False
-    session.add(FollowupRound(trajectory_id=trajectory_id, number=0, kind="regular", due_at=now, state="pending"))
+    # Its own kind, so that a new rhythm (which plans the regular rounds again) leaves it be.
+    session.add(FollowupRound(trajectory_id=trajectory_id, number=0, kind="now", due_at=now, state="pending"))
     session.flush()
     _renumber(session, trajectory_id)
     return True
@@ -162,7 +171,8 @@ def open_due(session: Session, now: datetime, instance_id: str, remind_after: ti
         if not trajectory.active or trajectory.purged_at is not None:
             row.state = "dropped"
             continue
-        enrol(session, row.trajectory_id)
+        if enrol(session, row.trajectory_id):
+            _plan_deadlines(session, row.trajectory_id, now)  # goals approved since: their deadline too
         query = select(FollowupGoal).join(Goal, Goal.id == FollowupGoal.goal_id).where(
             FollowupGoal.trajectory_id == row.trajectory_id,
             FollowupGoal.done_at.is_(None),

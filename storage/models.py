@@ -675,7 +675,8 @@ class FollowupGoal(Base):
 
 
 class FollowupRound(Base):
-    """One moment the owners are asked: regular (the rhythm) or at one goal's deadline.
+    """One moment the owners are asked: regular (the rhythm), at one goal's deadline, or now (the
+    moderator's button).
 
     pending → open (the questions are rows) → closed (digest posted, moderators told), each step
     claimed by one instance."""
@@ -686,7 +687,7 @@ class FollowupRound(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16), default="regular")  # regular | deadline
+    kind: Mapped[str] = mapped_column(String(16), default="regular")  # regular | deadline | now (asked by button)
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))  # a deadline round's goal
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | open | closed | dropped

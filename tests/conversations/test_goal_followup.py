@@ -265,3 +265,21 @@ async def test_no_goals_no_followup(harness: Harness, clock: Clock) -> None:
     assert await harness.db.run(followup_progress.plan, trajectory_id) is None
     assert await rows(harness, FollowupAsk) == [] and await rows(harness, Goal) == []
     assert await harness.db.run(trajectories.by_id, trajectory_id) is not None
+
+
+async def test_a_goal_approved_later_and_a_new_rhythm_before_the_round_opens(harness: Harness, clock: Clock) -> None:
+    group, people, trajectory_id = await followed_group(harness)
+    anne, bart, chris, dirk = people
+    await harness.say(anne, group, "/opvolging")
+    # The moderator asks for a round; before a tick opens it, the rhythm changes: the round stays.
+    assert await harness.db.run(followup.round_now, trajectory_id, clock.now)
+    await harness.db.run(followup.start, trajectory_id, clock.now, "monthly")
+    # Dirk's goal is approved after follow-up started: the round asks him too, and his deadline gets its round.
+    await approved_goal(harness, dirk, anne, group, "Thema 3", [*GOOD[:6], "Q3 2027", "-"])
+    outcomes = await followup_rounds.run_followup(harness.app, clock.now)
+    assert sorted(outcomes.values()) == ["sent", "sent", "sent"]
+    assert harness.last_text(dirk["id"]).startswith("📈 Opvolging: doel #3")
+    deadlines = [r.due_at.date().isoformat() for r in await rows(harness, FollowupRound) if r.kind == "deadline"]
+    assert sorted(deadlines) == ["2027-06-30", "2027-09-30", "2027-12-31"]
+    # A second "ask now" while that round is open: refused, nobody is asked twice.
+    assert not await harness.db.run(followup.round_now, trajectory_id, clock.now)
