@@ -154,6 +154,8 @@ async def followup_answer(update: Update, context: BotContext, prompt: PromptRec
         await _thank(context, message.chat_id, outcome)
         return True
     check = method.check_value(message.text, goal.unit)
+    if check.problem == "not_number" and await _other_question_open(context, message.chat_id):
+        return False  # no number at all: the answer to another question that waits here (answers.py)
     if not check.ok or check.value is None:
         await send_html(
             context.bot,
@@ -182,6 +184,10 @@ async def followup_answer(update: Update, context: BotContext, prompt: PromptRec
     await context.db.run(prompts.close, message.chat_id, PROMPT)
     await _thank(context, message.chat_id, outcome)
     return True
+
+
+async def _other_question_open(context: BotContext, chat_id: int) -> bool:
+    return any(prompt.kind != PROMPT for prompt in await context.db.run(prompts.open_in_chat, chat_id))
 
 
 async def _drop_old_buttons(context: BotContext, chat_id: int, message_id: int | None) -> None:

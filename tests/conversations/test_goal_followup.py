@@ -188,6 +188,10 @@ async def test_progress_in_english_and_nothing_followed_yet(harness: Harness, cl
     assert plan["text"].startswith("📈 Following up the goals") and "Rhythm: every quarter" in plan["text"]
     await harness.press(anne, plan, f"fur:{trajectory_id}")
     await harness.say(bart, bart["id"], "/taal en")
+    await answer(harness, bart, "20 km")
+    assert harness.last_text(bart["id"]).startswith("That is in km, but the indicator of goal #1 counts in %.")
+    await answer(harness, bart, "about twenty")
+    assert harness.last_text(bart["id"]).startswith("I expect a number in %, for example 18%.")
     await answer(harness, bart, "20")
     await harness.press(bart, latest_with_prefix(harness.core, bart["id"], "fus:"), "fus:1")
     assert harness.last_text(bart["id"]).startswith("Thank you! Goal #1: 20%, 🟢 on track.")
@@ -196,6 +200,24 @@ async def test_progress_in_english_and_nothing_followed_yet(harness: Harness, cl
     assert text.startswith("📈 Progress of the goals") and "🟢 on track · #1" in text and "now 20% · target 30%" in text
     assert "⚪ no report yet · #2" in text
     assert "path from start value to target" in harness.core.sent_messages(group["id"])[-1]["caption"]
+
+
+async def test_text_without_a_number_goes_to_the_other_question_that_waits(harness: Harness, clock: Clock) -> None:
+    """An owner asked for a value who also has the closing evaluation's question open: words go to
+    the evaluation (the newest question); "Waarde voor dit doel" points the next text at the goal."""
+    group, people, trajectory_id = await followed_group(harness)
+    anne, bart, _, _ = people
+    await harness.say(anne, group, "/evaluatie")
+    await harness.say(anne, group, "/opvolging")
+    await harness.press(anne, harness.last_from_bot(group), f"fur:{trajectory_id}")
+    ask = harness.last_from_bot(bart["id"])
+    assert ask["text"].startswith("📈 Opvolging: doel #1")
+    await answer(harness, bart, "Ja, via een werkgroep die elk kwartaal samenkomt")
+    assert "Vraag 2 van 3" in harness.last_text(bart["id"])
+    await harness.press(bart, ask, "fua:1")
+    assert harness.core.callback_queries[max(harness.core.callback_queries)]["answer"]["text"] == "Stuur nu de waarde voor dit doel."
+    await answer(harness, bart, "19%")
+    assert harness.last_text(bart["id"]).startswith("Genoteerd: 19%.")
 
 
 async def test_handing_a_goal_on_and_forged_presses(harness: Harness, clock: Clock) -> None:
