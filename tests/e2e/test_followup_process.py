@@ -6,7 +6,7 @@ refused with a clear message; Chris does not answer round 1, gets one reminder, 
 hears privately that he did not answer; every round closes with a digest in the group. The process
 is stopped in the middle of round 2 and a new one on the same database carries the round on from its
 rows (the reminder the first process planned is sent by the second, once). Bart's goal reaches its target in round 3 and is not asked again; /voortgang in Dutch and
-English shows each goal per theme, with the chart."""
+English shows each goal per theme, with the chart; the report then has its follow-up section."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from storage.models import FollowupAsk, FollowupGoal, Goal, Person, Theme, Trajectory
+from tests.conversations.report_helpers import docx_text, level1, sent_files
 from tests.e2e.test_bot_process import fake_server, start_bot, stop_bot  # noqa: F401 (fixture)
 from tests.e2e.test_goals_process import BART, SECRET, data_starting
 
@@ -164,6 +165,18 @@ def test_goals_followed_through_three_rounds_across_a_restart(
         assert text.startswith("📈 Progress of the goals") and "✅ reached · #1" in text and "now 31% · target 30%" in text
         photo = next(m for m in core.sent_messages(group["id"])[since:] if "photo" in m)
         assert "dashed line" in photo["caption"]
+
+        # The report gains the follow-up section (values, what happened, the chart); no owner names
+        # in a report without names.
+        choice = in_group(core, anne, group, "/rapport", "names")
+        since = len(core.sent_messages(group["id"]))
+        core.press_button(anne, choice, data_starting(choice, "rpt:")[0])
+        wait_for_bot_message_sync(core, group["id"], since=since, contains="made the report", timeout=70)
+        files = sent_files(core, anne["id"])
+        name = next(n for n in files if n.endswith(".docx"))
+        document, text = docx_text(files[name])
+        assert "Follow-up of the goals" in level1(document)
+        assert "fietsvergoeding verhoogd" in text and "Status: reached." in text and "Reports:" not in text
 
         (done, other) = sorted(rows(database_url, FollowupGoal), key=lambda r: r.goal_id)
         assert done.done_at is not None and other.done_at is None
