@@ -36,9 +36,15 @@ def render_progress(goals: Sequence[FollowedGoal], words: Mapping[str, str]) -> 
         colour = STATUS_COLOURS.get(goal.status, "#777777")
         title = "\n".join(textwrap.wrap(drawable(f"#{goal.number} {goal.theme_name}"), 30)[:2])
         axes.set_title(f"{title}\n{words[goal.status]}", fontsize=10, color=colour, family=FONT, loc="left")
+        has_path = goal.start_value is not None and goal.target_value is not None
+        if not has_path and not goal.reports:
+            # Nothing to draw yet: say so instead of an empty axis.
+            axes.text(0.5, 0.5, words[goal.status], ha="center", va="center", fontsize=10, color=colour, family=FONT)
+            axes.set_axis_off()
+            continue
         start_day = goal.started_on
         end_day = goal.deadline_on or (goal.reports[-1].reported_at.date() if goal.reports else start_day + timedelta(days=365))
-        if goal.start_value is not None and goal.target_value is not None:
+        if has_path:
             axes.plot([start_day, end_day], [goal.start_value, goal.target_value], linestyle="--", color="#999999", label=words["path"])
             axes.axhline(goal.target_value, color="#009E73", linewidth=0.6, alpha=0.6)
         if goal.reports:
@@ -52,12 +58,15 @@ def render_progress(goals: Sequence[FollowedGoal], words: Mapping[str, str]) -> 
         for label in axes.get_xticklabels():
             label.set_rotation(30)
             label.set_horizontalalignment("right")
-        axes.xaxis.set_major_locator(mpl.MaxNLocator(4))
-        axes.xaxis.set_major_formatter(_month_formatter())
-    if shown:
-        handles, labels = figure.axes[0].get_legend_handles_labels()
-        if handles:
-            figure.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
+        locator, formatter = _date_axis()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(formatter)
+    legend: dict[str, object] = {}
+    for axes in figure.axes:  # the first panel may have nothing drawn
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
+    if legend:
+        figure.legend(list(legend.values()), list(legend), loc="lower center", ncol=2, fontsize=9, frameon=False)
     figure.tight_layout(rect=(0, 0.06, 1, 1))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
@@ -65,7 +74,10 @@ def render_progress(goals: Sequence[FollowedGoal], words: Mapping[str, str]) -> 
     return buffer.getvalue()
 
 
-def _month_formatter() -> object:
-    from matplotlib.dates import DateFormatter
+def _date_axis() -> tuple[object, object]:
+    """At most four ticks, each a month (no month twice)."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter
 
-    return DateFormatter("%m/%Y")
+    locator = AutoDateLocator(minticks=2, maxticks=4)
+    locator.intervald[3] = [1, 2, 3, 6]  # MONTHLY steps only; days would repeat a month's label
+    return locator, DateFormatter("%m/%Y")

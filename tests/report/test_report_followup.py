@@ -46,3 +46,15 @@ def test_the_word_document_has_the_section_and_its_chart() -> None:
     assert "Opvolging van de doelen" in headings(document, 1)
     assert len(document.inline_shapes) >= 2  # the voting chart and the follow-up chart
     assert "opvolging.png" in files.markdown
+
+
+def test_the_chart_is_a_phone_wide_png_with_a_panel_per_goal() -> None:
+    from bot.documents.progress_chart import render_progress
+    from conversations.goal_followup import status_words
+
+    class Context:  # status_words reads only the texts
+        texts = TEXTS
+
+    png = render_progress(GOALS, status_words(Context(), "nl"))  # type: ignore[arg-type]
+    assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == 900
+    assert int.from_bytes(png[20:24], "big") > int.from_bytes(render_progress(GOALS[:2], status_words(Context(), "nl"))[20:24], "big")  # type: ignore[arg-type]
