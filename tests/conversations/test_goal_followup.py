@@ -165,7 +165,7 @@ async def test_green_light_starts_it_and_a_goal_is_followed_to_done(harness: Har
     photo = core.sent_messages(group["id"])[-1]
     text = core.sent_messages(group["id"])[-2]["text"]
     assert text.startswith("📈 Voortgang van de doelen") and "1. Thema 1" in text and "2. Thema 2" in text
-    assert "✅ bereikt · #1" in text and "nu 31% · doel 30% tegen 31 december 2027 · Bart" in text
+    assert "✅ bereikt · #1" in text and "nu 31% · streefwaarde 30% tegen 31 december 2027 · Bart" in text
     assert "🟠 achter op schema · #2" in text
     assert "photo" in photo and "stippellijn" in photo["caption"]
 

@@ -155,7 +155,7 @@ def test_goals_followed_through_three_rounds_across_a_restart(
         core.send_message(anne, group, "/voortgang")
         wait_for_sync(core, lambda c: any("photo" in m for m in c.sent_messages(group["id"])[since:]), what="the chart")
         text = next(m["text"] for m in core.sent_messages(group["id"])[since:] if "text" in m)
-        assert "✅ bereikt · #1" in text and "nu 31% · doel 30% tegen 31 december 2027" in text
+        assert "✅ bereikt · #1" in text and "nu 31% · streefwaarde 30% tegen 31 december 2027" in text
         assert "🟠 achter op schema · #2" in text or "🟢 op schema · #2" in text
         in_group(core, anne, group, "/taal en", "English")
         since = len(core.sent_messages(group["id"]))
