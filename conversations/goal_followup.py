@@ -39,7 +39,7 @@ from conversations.dream_reminders import instance_id
 from conversations.followup_rounds import PROMPT, deliver
 from method import followup as method
 from method.text_input import clean_text
-from storage import followup, followup_owners, followup_progress, prompts
+from storage import followup, followup_owners, followup_progress, next_trajectory, prompts
 from storage.followup_records import FollowedGoal, ReportOutcome
 from storage.records import PromptRecord, TrajectoryRecord
 
@@ -350,7 +350,16 @@ async def progress_command(update: Update, context: BotContext) -> None:
     lang = trajectory.language
     found = await context.db.run(followup_progress.goals, trajectory.id, now().date())
     plan = await context.db.run(followup_progress.plan, trajectory.id)
-    text = context.texts.render(lang, "followup/progress", goals=found, plan=plan, timezone=trajectory.timezone)
+    earlier = None
+    if not found:
+        # A group that started a new trajectory still follows the goals of the closed one.
+        earlier = await context.db.run(next_trajectory.previous_of, trajectory.id)
+        if earlier is not None:
+            found = await context.db.run(followup_progress.goals, earlier.id, now().date())
+            plan = await context.db.run(followup_progress.plan, earlier.id)
+    text = context.texts.render(
+        lang, "followup/progress", goals=found, plan=plan, previous=bool(found and earlier), timezone=trajectory.timezone
+    )
     await send_html(context.bot, trajectory.chat_id, text)
     if not found or not any(goal.reports for goal in found):
         return

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage import next_trajectory, privacy, trajectories
+from storage import followup, next_trajectory, privacy, trajectories
 from storage.archive import export_trajectory
 from storage.models import Membership, Theme, Trajectory
 from tests.conversations.dream_helpers import data_of
@@ -18,6 +18,10 @@ from tests.conversations.test_goal_followup import approved_goal
 from tests.conversations.test_goals import GOOD
 from tests.conversations.voting_helpers import cast, voting_group
 from tests.harness import Harness
+
+
+def closed_at_of(session, trajectory_id: int):  # type: ignore[no-untyped-def]
+    return session.get(Trajectory, trajectory_id).closed_at
 
 
 async def closed_group(harness: Harness, language: str = "nl") -> tuple[dict, list[dict], list[int], int]:
@@ -106,13 +110,21 @@ async def test_a_new_trajectory_from_the_parked_themes(harness: Harness) -> None
     choice = harness.last_from_bot(group)
     assert {d.split(":")[1] for d in data_of(choice, "rpt:")} == {str(old_id)}
 
+    # /voortgang in the new trajectory still shows the closed one's followed goals.
+    await harness.say(anne, group, "/opvolging")
+    assert harness.last_text(group).startswith("Er zijn nog geen goedgekeurde doelen om op te volgen.")
+    await harness.db.run(lambda s: followup.start(s, old_id, closed_at_of(s, old_id)))  # as /opvolging did then
+    await harness.say(dirk, group, "/voortgang")
+    progress = harness.last_text(group)
+    assert "De doelen van het vorige traject, die verder opgevolgd worden." in progress and "#1 Meer medewerkers" in progress
+
     # Exports keep them apart; the closed one keeps its own retention clock.
     old_tables = await harness.db.run(export_trajectory, old_id)
     new_tables = await harness.db.run(export_trajectory, new.id)
     assert {t["name"] for t in old_tables["theme"]} == {"Thema 1", "Thema 2", "Thema 3", "Thema 4"}
     assert {t["name"] for t in new_tables["theme"]} == {"Thema 3", "Thema 4"}
     assert new_tables["goal"] == [] and new_tables["voting_round"] == [] and len(old_tables["goal"]) == 1
-    closed_at = await harness.db.run(lambda s: s.get(Trajectory, old_id).closed_at)
+    closed_at = await harness.db.run(closed_at_of, old_id)
     assert closed_at is not None
     key = harness.app.bot_data["services"].ballot_key
     purged = await harness.db.run(privacy.purge_expired, closed_at + timedelta(days=24 * 31 + 1), 24, key)

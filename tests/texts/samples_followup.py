@@ -76,6 +76,11 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
     "followup/handed_to": [{"goal": GOALS[0], "by": "Chris <C>"}],
     "followup/digest": [{"closed": CLOSED}, {"closed": RoundClosed(8, TRAJECTORY, 1, "deadline", (GOALS[0],), (1,), ())}],
     "followup/not_answered": [{"closed": CLOSED, "names": CLOSED.missing}],
-    "followup/progress": [{"goals": GOALS, "plan": PLAN}, {"goals": [], "plan": None}, {"goals": [], "plan": PLAN}],
+    "followup/progress": [
+        {"goals": GOALS, "plan": PLAN, "previous": False},
+        {"goals": GOALS[:1], "plan": PLAN, "previous": True},
+        {"goals": [], "plan": None, "previous": False},
+        {"goals": [], "plan": PLAN, "previous": False},
+    ],
     "followup/chart_caption": [{"goals": GOALS}],
 }
