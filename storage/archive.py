@@ -109,7 +109,8 @@ LEFT_OUT: dict[str, str] = {
 
 # Columns that stay home: chat-bound or secret (join token), per-instance state, or a pseudonym.
 OMITTED: dict[str, frozenset[str]] = {
-    "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at"}),
+    # generation and previous_id place it among its chat's trajectories: the restored one is the new group's own.
+    "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at", "generation", "previous_id"}),
     "person": frozenset({"reachable", "current_trajectory_id"}),
     "ballot": frozenset({"pseudonym"}),
 }

@@ -6,12 +6,13 @@ press refused), an old "Doe mee" link joining the new one, the closed one readab
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from storage import followup, next_trajectory, privacy, trajectories
-from storage.archive import export_trajectory
+from method.portability.archive import build_zip, read_zip
+from storage.archive import export_trajectory, schema
 from storage.models import Membership, Theme, Trajectory
 from tests.conversations.dream_helpers import data_of
 from tests.conversations.test_goal_followup import approved_goal
@@ -124,6 +125,10 @@ async def test_a_new_trajectory_from_the_parked_themes(harness: Harness) -> None
     assert {t["name"] for t in old_tables["theme"]} == {"Thema 1", "Thema 2", "Thema 3", "Thema 4"}
     assert {t["name"] for t in new_tables["theme"]} == {"Thema 3", "Thema 4"}
     assert new_tables["goal"] == [] and new_tables["voting_round"] == [] and len(old_tables["goal"]) == 1
+    # The second trajectory's archive reads back: nothing in it points at the first.
+    exported_at = datetime(2027, 1, 1, tzinfo=UTC)
+    for tables in (old_tables, new_tables):
+        assert read_zip(build_zip(tables, schema(), app_version="test", exported_at=exported_at), schema())["theme"]
     closed_at = await harness.db.run(closed_at_of, old_id)
     assert closed_at is not None
     key = harness.app.bot_data["services"].ballot_key
