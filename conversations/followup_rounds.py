@@ -148,4 +148,6 @@ def schedule_followup(application: Application) -> None:
     instance_id(application)
     for job in application.job_queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
-    application.job_queue.run_repeating(followup_tick, interval=services.settings.reminder_interval, first=1, name=JOB_NAME)
+    application.job_queue.run_repeating(
+        followup_tick, interval=services.settings.reminder_interval, first=1, name=JOB_NAME
+    )

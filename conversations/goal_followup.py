@@ -70,7 +70,10 @@ async def _plan_message(context: BotContext, trajectory: TrajectoryRecord, *, st
     text = context.texts.render(
         trajectory.language, "followup/plan", plan=plan, started=started, timezone=trajectory.timezone
     )
-    return {"text": text, "reply_markup": plan_keyboard(context.texts, trajectory.language, trajectory.id, plan.cadence)}
+    return {
+        "text": text,
+        "reply_markup": plan_keyboard(context.texts, trajectory.language, trajectory.id, plan.cadence),
+    }
 
 
 async def _send_plan(context: BotContext, trajectory: TrajectoryRecord, *, started: bool) -> None:
@@ -116,7 +119,9 @@ async def round_now_pressed(update: Update, context: BotContext) -> None:
         return
     await context.db.run(followup.start, context.trajectory.id, now())
     planned = await context.db.run(followup.round_now, context.trajectory.id, now())
-    await query.answer(context.label("followup.alert.round_planned" if planned else "followup.alert.round_open"), show_alert=True)
+    await query.answer(
+        context.label("followup.alert.round_planned" if planned else "followup.alert.round_open"), show_alert=True
+    )
     if planned:
         await followup_rounds.run_followup(context.application, now())
 
@@ -145,7 +150,9 @@ async def followup_answer(update: Update, context: BotContext, prompt: PromptRec
     if step == "note":
         cleaned = clean_text(message.text, MAX_NOTE)
         if not cleaned.ok or cleaned.value is None:
-            await send_html(context.bot, message.chat_id, context.render("followup/problem", code="long_note", limit=MAX_NOTE))
+            await send_html(
+                context.bot, message.chat_id, context.render("followup/problem", code="long_note", limit=MAX_NOTE)
+            )
             return True
         await context.db.run(followup.set_note, goal_id, user.id, cleaned.value)
         await context.db.run(prompts.close, message.chat_id, PROMPT)
@@ -167,7 +174,9 @@ async def followup_answer(update: Update, context: BotContext, prompt: PromptRec
     outcome = await context.db.run(followup.record, goal_id, user.id, check.value, note, now())
     if outcome.status != "ok" or outcome.goal is None:
         await context.db.run(prompts.close, message.chat_id, PROMPT)
-        await send_html(context.bot, message.chat_id, context.render("followup/problem", code=outcome.status, goal=goal))
+        await send_html(
+            context.bot, message.chat_id, context.render("followup/problem", code=outcome.status, goal=goal)
+        )
         return True
     await _drop_old_buttons(context, message.chat_id, prompt.message_id)
     if note is None and not outcome.goal.done:
@@ -178,7 +187,12 @@ async def followup_answer(update: Update, context: BotContext, prompt: PromptRec
             reply_markup=note_keyboard(context.texts, context.lang, goal_id),
         )
         await context.db.run(
-            prompts.ask, goal.trajectory_id, message.chat_id, PROMPT, message_id=asked.message_id, payload=f"{goal_id}:note"
+            prompts.ask,
+            goal.trajectory_id,
+            message.chat_id,
+            PROMPT,
+            message_id=asked.message_id,
+            payload=f"{goal_id}:note",
         )
         return True
     await context.db.run(prompts.close, message.chat_id, PROMPT)
@@ -215,7 +229,12 @@ async def _thank(context: BotContext, chat_id: int, outcome: ReportOutcome) -> N
         reply_markup=ask_keyboard(context.texts, context.lang, following.goal_id),
     )
     await context.db.run(
-        prompts.ask, following.trajectory_id, chat_id, PROMPT, message_id=asked.message_id, payload=f"{following.goal_id}:value"
+        prompts.ask,
+        following.trajectory_id,
+        chat_id,
+        PROMPT,
+        message_id=asked.message_id,
+        payload=f"{following.goal_id}:value",
     )
 
 
@@ -234,7 +253,12 @@ async def answer_pressed(update: Update, context: BotContext) -> None:
         return
     await query.answer(context.label("followup.alert.send_value"))
     await context.db.run(
-        prompts.ask, goal.trajectory_id, query.message.chat.id, PROMPT, message_id=query.message.message_id, payload=f"{goal.goal_id}:value"
+        prompts.ask,
+        goal.trajectory_id,
+        query.message.chat.id,
+        PROMPT,
+        message_id=query.message.message_id,
+        payload=f"{goal.goal_id}:value",
     )
 
 
@@ -295,7 +319,10 @@ async def hand_pressed(update: Update, context: BotContext) -> None:
         await send_html(context.bot, query.from_user.id, context.render("followup/problem", code="nobody", goal=goal))
         return
     await send_html(
-        context.bot, query.from_user.id, context.render("followup/choose", goal=goal), reply_markup=people_keyboard(goal_id, people)
+        context.bot,
+        query.from_user.id,
+        context.render("followup/choose", goal=goal),
+        reply_markup=people_keyboard(goal_id, people),
     )
 
 
@@ -328,7 +355,9 @@ async def hand_to_pressed(update: Update, context: BotContext) -> None:
     if where is not None:
         telegram_id, language = where
         try:
-            await send_html(context.bot, telegram_id, context.render("followup/handed_to", lang=language, goal=goal, by=giver))
+            await send_html(
+                context.bot, telegram_id, context.render("followup/handed_to", lang=language, goal=goal, by=giver)
+            )
         except (Forbidden, BadRequest):
             pass
 
@@ -358,7 +387,12 @@ async def progress_command(update: Update, context: BotContext) -> None:
             found = await context.db.run(followup_progress.goals, earlier.id, now().date())
             plan = await context.db.run(followup_progress.plan, earlier.id)
     text = context.texts.render(
-        lang, "followup/progress", goals=found, plan=plan, previous=bool(found and earlier), timezone=trajectory.timezone
+        lang,
+        "followup/progress",
+        goals=found,
+        plan=plan,
+        previous=bool(found and earlier),
+        timezone=trajectory.timezone,
     )
     await send_html(context.bot, trajectory.chat_id, text)
     if not found or not any(goal.reports for goal in found):

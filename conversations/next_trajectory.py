@@ -43,21 +43,27 @@ async def next_command(update: Update, context: BotContext) -> None:
         return
     new = outcome.trajectory
     lang = new.language
-    text = context.texts.render(lang, "next_trajectory/started", view=outcome.view, trajectory=new, timezone=new.timezone)
+    text = context.texts.render(
+        lang, "next_trajectory/started", view=outcome.view, trajectory=new, timezone=new.timezone
+    )
     keyboard = join_keyboard(context.texts, lang, context.bot.username, new.join_token)
     await send_html(context.bot, new.chat_id, text, reply_markup=keyboard)
     unreached = 0
     for telegram_id, language in outcome.invite:
         member_lang = context.texts.lang(language)
         invitation = context.texts.render(member_lang, "next_trajectory/invitation", trajectory=new, view=outcome.view)
-        button = InlineKeyboardButton(context.texts.label(member_lang, "next_trajectory.button.confirm"), callback_data=f"ntj:{new.id}")
+        button = InlineKeyboardButton(
+            context.texts.label(member_lang, "next_trajectory.button.confirm"), callback_data=f"ntj:{new.id}"
+        )
         try:
             await send_html(context.bot, telegram_id, invitation, reply_markup=InlineKeyboardMarkup([[button]]))
         except (Forbidden, BadRequest) as error:
             log.info("invitation to trajectory %s not delivered: %s", new.id, error)
             unreached += 1
     if unreached:
-        await send_html(context.bot, new.chat_id, context.texts.render(lang, "next_trajectory/unreached", count=unreached))
+        await send_html(
+            context.bot, new.chat_id, context.texts.render(lang, "next_trajectory/unreached", count=unreached)
+        )
 
 
 async def confirm_pressed(update: Update, context: BotContext) -> None:
@@ -81,7 +87,9 @@ async def previous_command(update: Update, context: BotContext) -> None:
     if view is None:
         await send_html(context.bot, trajectory.chat_id, context.render("next_trajectory/no_previous"))
         return
-    text = context.texts.render(trajectory.language, "next_trajectory/previous", view=view, timezone=trajectory.timezone)
+    text = context.texts.render(
+        trajectory.language, "next_trajectory/previous", view=view, timezone=trajectory.timezone
+    )
     await send_html(context.bot, trajectory.chat_id, text)
 
 

@@ -111,14 +111,20 @@ def _plan_deadlines(session: Session, tid: int, now: datetime) -> None:
         select(FollowupGoal).where(FollowupGoal.trajectory_id == tid, FollowupGoal.done_at.is_(None))
     ).all()
     planned = set(
-        session.scalars(select(FollowupRound.goal_id).where(FollowupRound.trajectory_id == tid, FollowupRound.kind == "deadline"))
+        session.scalars(
+            select(FollowupRound.goal_id).where(FollowupRound.trajectory_id == tid, FollowupRound.kind == "deadline")
+        )
     )
     for row in followed_rows:
         if row.deadline_on is None or row.goal_id in planned:
             continue
         due = _at_nine(row.deadline_on, trajectory.timezone)
         if due > now:
-            session.add(FollowupRound(trajectory_id=tid, number=0, kind="deadline", goal_id=row.goal_id, due_at=due, state="pending"))
+            session.add(
+                FollowupRound(
+                    trajectory_id=tid, number=0, kind="deadline", goal_id=row.goal_id, due_at=due, state="pending"
+                )
+            )
     session.flush()
     _renumber(session, tid)
 
@@ -142,7 +148,9 @@ def _renumber(session: Session, trajectory_id: int) -> None:
 def round_now(session: Session, trajectory_id: int, now: datetime) -> bool:
     """The moderator asks for a round now (the next tick opens it); False when one is open already."""
     open_round = session.scalar(
-        select(FollowupRound.id).where(FollowupRound.trajectory_id == trajectory_id, FollowupRound.state == "open").limit(1)
+        select(FollowupRound.id)
+        .where(FollowupRound.trajectory_id == trajectory_id, FollowupRound.state == "open")
+        .limit(1)
     )
     if open_round is not None:
         return False
@@ -156,7 +164,9 @@ def round_now(session: Session, trajectory_id: int, now: datetime) -> bool:
 # --- opening rounds, claiming and sending questions -----------------------------------------------
 
 
-def open_due(session: Session, now: datetime, instance_id: str, remind_after: timedelta, window: timedelta) -> list[int]:
+def open_due(
+    session: Session, now: datetime, instance_id: str, remind_after: timedelta, window: timedelta
+) -> list[int]:
     """Open the rounds that are due: their questions become rows (each with its one reminder)."""
     rows = session.scalars(
         select(FollowupRound)
@@ -173,11 +183,15 @@ def open_due(session: Session, now: datetime, instance_id: str, remind_after: ti
             continue
         if enrol(session, row.trajectory_id):
             _plan_deadlines(session, row.trajectory_id, now)  # goals approved since: their deadline too
-        query = select(FollowupGoal).join(Goal, Goal.id == FollowupGoal.goal_id).where(
-            FollowupGoal.trajectory_id == row.trajectory_id,
-            FollowupGoal.done_at.is_(None),
-            FollowupGoal.person_id.is_not(None),
-            Goal.status == "approved",
+        query = (
+            select(FollowupGoal)
+            .join(Goal, Goal.id == FollowupGoal.goal_id)
+            .where(
+                FollowupGoal.trajectory_id == row.trajectory_id,
+                FollowupGoal.done_at.is_(None),
+                FollowupGoal.person_id.is_not(None),
+                Goal.status == "approved",
+            )
         )
         if row.kind == "deadline":
             query = query.where(FollowupGoal.goal_id == row.goal_id)
@@ -238,7 +252,9 @@ def claim_due(session: Session, now: datetime, instance_id: str, limit: int = 50
 def answered(session: Session, goal_id: int, round_id: int) -> bool:
     return (
         session.scalar(
-            select(FollowupReport.id).where(FollowupReport.goal_id == goal_id, FollowupReport.round_id == round_id).limit(1)
+            select(FollowupReport.id)
+            .where(FollowupReport.goal_id == goal_id, FollowupReport.round_id == round_id)
+            .limit(1)
         )
         is not None
     )
@@ -273,7 +289,9 @@ def prepare(session: Session, ask_id: int, instance_id: str, now: datetime) -> A
     name = name_of(person) or ""
     if not person.reachable:
         row.state, row.outcome = "failed", "unreachable"
-        return AskDecision("unreachable", "unreachable", person.telegram_id, name, trajectory=trajectory_record(trajectory))
+        return AskDecision(
+            "unreachable", "unreachable", person.telegram_id, name, trajectory=trajectory_record(trajectory)
+        )
     row.state, row.claimed_at = "sending", now
     assert target is not None
     return AskDecision(
@@ -288,7 +306,9 @@ def prepare(session: Session, ask_id: int, instance_id: str, now: datetime) -> A
     )
 
 
-def finish(session: Session, ask_id: int, instance_id: str, state: str, now: datetime, outcome: str | None = None) -> bool:
+def finish(
+    session: Session, ask_id: int, instance_id: str, state: str, now: datetime, outcome: str | None = None
+) -> bool:
     """Record how sending went: ``sent``, ``failed``, or ``pending`` again (a passing network error)."""
     row = session.get(FollowupAsk, ask_id)
     if row is None or row.claimed_by != instance_id or row.state != "sending":
@@ -368,7 +388,10 @@ def set_note(session: Session, goal_id: int, telegram_id: int, note: str) -> boo
     if target is None or person is None or target.person_id != person.id:
         return False
     row = session.scalar(
-        select(FollowupReport).where(FollowupReport.goal_id == goal_id).order_by(FollowupReport.reported_at.desc(), FollowupReport.id.desc()).limit(1)
+        select(FollowupReport)
+        .where(FollowupReport.goal_id == goal_id)
+        .order_by(FollowupReport.reported_at.desc(), FollowupReport.id.desc())
+        .limit(1)
     )
     if row is None:
         return False
@@ -423,7 +446,13 @@ def close_due(session: Session, now: datetime, instance_id: str) -> list[RoundCl
     ).all()
     closed = []
     for row in rows:
-        asked = sorted(set(session.scalars(select(FollowupAsk.goal_id).where(FollowupAsk.round_id == row.id, FollowupAsk.kind == ASK))))
+        asked = sorted(
+            set(
+                session.scalars(
+                    select(FollowupAsk.goal_id).where(FollowupAsk.round_id == row.id, FollowupAsk.kind == ASK)
+                )
+            )
+        )
         targets = {t.goal_id: t for t in session.scalars(select(FollowupGoal).where(FollowupGoal.goal_id.in_(asked)))}
         reported = [goal_id for goal_id in asked if answered(session, goal_id, row.id)]
         waiting = [
@@ -449,7 +478,15 @@ def close_due(session: Session, now: datetime, instance_id: str) -> list[RoundCl
         trajectory = session.get_one(Trajectory, row.trajectory_id)
         shown = [g for g in goals(session, row.trajectory_id, now.date()) if g.goal_id in asked]
         closed.append(
-            RoundClosed(row.id, trajectory_record(trajectory), row.number, row.kind, tuple(shown), tuple(reported), tuple(missing))
+            RoundClosed(
+                row.id,
+                trajectory_record(trajectory),
+                row.number,
+                row.kind,
+                tuple(shown),
+                tuple(reported),
+                tuple(missing),
+            )
         )
     session.flush()
     return closed

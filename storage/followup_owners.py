@@ -88,8 +88,15 @@ def hand_over(
     if exists is not None:
         return "ok", None  # handed back to someone already asked in this round: no second question
     ask = FollowupAsk(
-        trajectory_id=target.trajectory_id, round_id=round_id, goal_id=goal_id, person_id=to_person_id,
-        kind=ASK, due_at=now, state="claimed", claimed_at=now, claimed_by=instance_id,
+        trajectory_id=target.trajectory_id,
+        round_id=round_id,
+        goal_id=goal_id,
+        person_id=to_person_id,
+        kind=ASK,
+        due_at=now,
+        state="claimed",
+        claimed_at=now,
+        claimed_by=instance_id,
     )
     # Their one reminder halfway to the round's end, so it still comes before the digest.
     closes = round_row.closes_at or now + timedelta(days=7)
@@ -97,8 +104,13 @@ def hand_over(
     session.add(ask)
     session.add(
         FollowupAsk(
-            trajectory_id=target.trajectory_id, round_id=round_id, goal_id=goal_id, person_id=to_person_id,
-            kind=REMINDER, due_at=reminder_due, state="pending",
+            trajectory_id=target.trajectory_id,
+            round_id=round_id,
+            goal_id=goal_id,
+            person_id=to_person_id,
+            kind=REMINDER,
+            due_at=reminder_due,
+            state="pending",
         )
     )
     session.flush()

@@ -28,7 +28,9 @@ def followed(session: Session, row: FollowupGoal, today: date) -> FollowedGoal:
     reports = tuple(
         ValueReport(r.reported_at, r.value, r.changed, r.note)
         for r in session.scalars(
-            select(FollowupReport).where(FollowupReport.goal_id == row.goal_id).order_by(FollowupReport.reported_at, FollowupReport.id)
+            select(FollowupReport)
+            .where(FollowupReport.goal_id == row.goal_id)
+            .order_by(FollowupReport.reported_at, FollowupReport.id)
         )
     )
     path = method.path_of(goal.baseline, goal.target, started_on, row.deadline_on)

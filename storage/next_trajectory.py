@@ -69,7 +69,11 @@ class NextOutcome:
 def start(session: Session, chat_id: int, telegram_id: int, now: datetime) -> NextOutcome:
     """A new trajectory in the group after the current one was closed; the moderator starts it."""
     old = session.scalar(
-        select(Trajectory).where(Trajectory.chat_id == chat_id).order_by(Trajectory.generation.desc()).limit(1).with_for_update()
+        select(Trajectory)
+        .where(Trajectory.chat_id == chat_id)
+        .order_by(Trajectory.generation.desc())
+        .limit(1)
+        .with_for_update()
     )
     if old is None:
         return NextOutcome("not_found")
@@ -119,7 +123,9 @@ def start(session: Session, chat_id: int, telegram_id: int, now: datetime) -> Ne
             invite.append((person.telegram_id, person.language or old.language))
     session.execute(update(Person).where(Person.current_trajectory_id == old.id).values(current_trajectory_id=new.id))
     for position, theme in enumerate(
-        session.scalars(select(Theme).where(Theme.trajectory_id == old.id, Theme.status == "parked").order_by(Theme.position)),
+        session.scalars(
+            select(Theme).where(Theme.trajectory_id == old.id, Theme.status == "parked").order_by(Theme.position)
+        ),
         start=1,
     ):
         copy = Theme(
@@ -166,12 +172,18 @@ def view(session: Session, trajectory_id: int) -> PreviousView | None:
             select(Goal).where(Goal.theme_id == theme.id, Goal.status == "approved").order_by(Goal.number)
         )
         chosen.append(
-            PreviousTheme(theme.position, theme.name, tuple(PreviousGoal(g.number, g.specific, g.target, g.deadline) for g in goals))
+            PreviousTheme(
+                theme.position,
+                theme.name,
+                tuple(PreviousGoal(g.number, g.specific, g.target, g.deadline) for g in goals),
+            )
         )
     figures = {parked.position: parked for parked in voting.parked(session, before.id)}
     old_positions = {
         str(theme_id): position
-        for theme_id, position in session.execute(select(Theme.id, Theme.position).where(Theme.trajectory_id == before.id))
+        for theme_id, position in session.execute(
+            select(Theme.id, Theme.position).where(Theme.trajectory_id == before.id)
+        )
     }
     carried = []
     for theme in session.scalars(

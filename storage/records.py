@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
 from typing import TYPE_CHECKING
 
 from method.progress import Facts

@@ -17,7 +17,13 @@ from bot.documents.chart import DPI, FONT, _mpl, drawable
 from storage.followup_records import FollowedGoal
 
 # Okabe-Ito, as the voting chart: blue on time, orange behind, green done, grey no report.
-STATUS_COLOURS = {"on_track": "#0072B2", "behind": "#D55E00", "done": "#009E73", "no_report": "#777777", "unknown": "#777777"}
+STATUS_COLOURS = {
+    "on_track": "#0072B2",
+    "behind": "#D55E00",
+    "done": "#009E73",
+    "no_report": "#777777",
+    "unknown": "#777777",
+}
 WIDTH = 6.0  # inches, 900 px
 PANEL_HEIGHT = 2.3
 MAX_PANELS = 12
@@ -43,9 +49,17 @@ def render_progress(goals: Sequence[FollowedGoal], words: Mapping[str, str]) -> 
             axes.set_axis_off()
             continue
         start_day = goal.started_on
-        end_day = goal.deadline_on or (goal.reports[-1].reported_at.date() if goal.reports else start_day + timedelta(days=365))
+        end_day = goal.deadline_on or (
+            goal.reports[-1].reported_at.date() if goal.reports else start_day + timedelta(days=365)
+        )
         if has_path:
-            axes.plot([start_day, end_day], [goal.start_value, goal.target_value], linestyle="--", color="#999999", label=words["path"])
+            axes.plot(
+                [start_day, end_day],
+                [goal.start_value, goal.target_value],
+                linestyle="--",
+                color="#999999",
+                label=words["path"],
+            )
             axes.axhline(goal.target_value, color="#009E73", linewidth=0.6, alpha=0.6)
         if goal.reports:
             days = [start_day] + [report.reported_at.date() for report in goal.reports]

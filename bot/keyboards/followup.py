@@ -39,7 +39,9 @@ def plan_keyboard(texts: Texts, lang: str, trajectory_id: int, cadence: str) -> 
         )
         for key in CADENCES
     ]
-    now = [InlineKeyboardButton(texts.label(lang, "followup.button.round_now"), callback_data=_data("fur", trajectory_id))]
+    now = [
+        InlineKeyboardButton(texts.label(lang, "followup.button.round_now"), callback_data=_data("fur", trajectory_id))
+    ]
     return InlineKeyboardMarkup([row, now])
 
 

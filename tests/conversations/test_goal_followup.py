@@ -39,7 +39,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return value
 
 
-async def approved_goal(harness: Harness, author: dict, moderator: dict, group: dict, theme: str, parts: list[str]) -> None:
+async def approved_goal(
+    harness: Harness, author: dict, moderator: dict, group: dict, theme: str, parts: list[str]
+) -> None:
     """``author`` writes a goal with ``parts``; the moderator approves it (own goals are approved at once)."""
     await open_goal(harness, author, group, theme)
     await answer(harness, author, *parts)
@@ -60,7 +62,9 @@ async def followed_group(harness: Harness, language: str = "nl") -> tuple[dict, 
 
 
 async def rows(harness: Harness, model: type) -> list:
-    return await harness.db.run(lambda s: list(s.scalars(select(model).order_by(model.__table__.primary_key.columns[0]))))
+    return await harness.db.run(
+        lambda s: list(s.scalars(select(model).order_by(model.__table__.primary_key.columns[0])))
+    )
 
 
 def settings_delta(harness: Harness) -> tuple[timedelta, timedelta]:
@@ -79,7 +83,11 @@ async def test_green_light_starts_it_and_a_goal_is_followed_to_done(harness: Har
     assert plan["text"].startswith("📈 Opvolging van de doelen") and "Het college gaf groen licht" in plan["text"]
     assert "Ritme: elk kwartaal" in plan["text"] and "Doelen in opvolging: 2." in plan["text"]
     assert "Volgende ronde: 1 maart 2027." in plan["text"]
-    assert data_of(plan, "fu") == [f"fuc:{trajectory_id}:monthly", f"fuc:{trajectory_id}:quarterly", f"fur:{trajectory_id}"]
+    assert data_of(plan, "fu") == [
+        f"fuc:{trajectory_id}:monthly",
+        f"fuc:{trajectory_id}:quarterly",
+        f"fur:{trajectory_id}",
+    ]
     # Quarterly until the last deadline (31 December 2027), and a round at each goal's deadline.
     planned = await rows(harness, FollowupRound)
     regular = [r.due_at.date().isoformat() for r in planned if r.kind == "regular"]
@@ -158,7 +166,11 @@ async def test_green_light_starts_it_and_a_goal_is_followed_to_done(harness: Har
         (1, "done", [18.0, 24.0, 31.0]),
         (2, "behind", [2.0, 2.0]),
     ]
-    assert [r.note for r in found[0].reports] == ["Twee nieuwe fietsstallingen bij het stadhuis", "fietsvergoeding verhoogd", None]
+    assert [r.note for r in found[0].reports] == [
+        "Twee nieuwe fietsstallingen bij het stadhuis",
+        "fietsvergoeding verhoogd",
+        None,
+    ]
 
     # /voortgang in the group: per theme, with the chart.
     await harness.say(dirk, group, "/voortgang")
@@ -180,7 +192,9 @@ async def test_progress_in_english_and_nothing_followed_yet(harness: Harness, cl
     group, people, trajectory_id = await followed_group(harness, language="en")
     anne, bart, chris, _ = people
     await harness.say(chris, group, "/voortgang")
-    assert "No goals are followed up yet. Follow-up starts when the board gives the green light" in harness.last_text(group)
+    assert "No goals are followed up yet. Follow-up starts when the board gives the green light" in harness.last_text(
+        group
+    )
     await harness.say(chris, group, "/opvolging")
     assert harness.last_text(group) == MODERATOR_ONLY
     await harness.say(anne, group, "/opvolging")
@@ -215,7 +229,10 @@ async def test_text_without_a_number_goes_to_the_other_question_that_waits(harne
     await answer(harness, bart, "Ja, via een werkgroep die elk kwartaal samenkomt")
     assert "Vraag 2 van 3" in harness.last_text(bart["id"])
     await harness.press(bart, ask, "fua:1")
-    assert harness.core.callback_queries[max(harness.core.callback_queries)]["answer"]["text"] == "Stuur nu de waarde voor dit doel."
+    assert (
+        harness.core.callback_queries[max(harness.core.callback_queries)]["answer"]["text"]
+        == "Stuur nu de waarde voor dit doel."
+    )
     await answer(harness, bart, "19%")
     assert harness.last_text(bart["id"]).startswith("Genoteerd: 19%.")
 
@@ -252,8 +269,9 @@ async def test_handing_a_goal_on_and_forged_presses(harness: Harness, clock: Clo
 
 async def test_a_round_resumes_from_its_rows_on_a_new_application(harness: Harness, clock: Clock) -> None:
     """The round was opened (its questions are rows) by an instance that died before sending."""
-    from bot.app import build_application
     from fake_telegram.request import FakeTelegramRequest
+
+    from bot.app import build_application
     from tests.harness import make_settings
 
     group, people, trajectory_id = await followed_group(harness)

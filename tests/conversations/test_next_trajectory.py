@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from storage import followup, next_trajectory, privacy, trajectories
 from method.portability.archive import build_zip, read_zip
+from storage import followup, next_trajectory, privacy, trajectories
 from storage.archive import export_trajectory, schema
 from storage.models import Membership, Theme, Trajectory
 from tests.conversations.dream_helpers import data_of
@@ -60,14 +60,19 @@ async def test_a_new_trajectory_from_the_parked_themes(harness: Harness) -> None
     assert "1. Thema 3 – vorige keer: gemiddelde 2, 25% gaf een 3 (ronde 1)" in text
     assert "2. Thema 4 – vorige keer: gemiddelde 1,25, 0% gaf een 3 (ronde 1)" in text
     assert "Vorig traject, gekozen thema's en hun doelen:" in text
-    assert "Thema 1\n • doel #1: Meer medewerkers komen met de fiets naar het werk (streefwaarde 30%, eind 2027)" in text
+    assert (
+        "Thema 1\n • doel #1: Meer medewerkers komen met de fiets naar het werk (streefwaarde 30%, eind 2027)" in text
+    )
     assert "Thema 2\n • geen goedgekeurde doelen" in text
     assert [b["text"] for row in started["reply_markup"]["inline_keyboard"] for b in row] == ["Doe mee"]
 
     new = await harness.db.run(trajectories.by_chat, group["id"])
     assert new is not None and new.id != old_id and new.phase == "setup"
     candidates = await harness.db.run(
-        lambda s: [(t.position, t.name, t.status, t.source) for t in s.scalars(select(Theme).where(Theme.trajectory_id == new.id).order_by(Theme.position))]
+        lambda s: [
+            (t.position, t.name, t.status, t.source)
+            for t in s.scalars(select(Theme).where(Theme.trajectory_id == new.id).order_by(Theme.position))
+        ]
     )
     assert candidates == [(1, "Thema 3", "candidate", "previous"), (2, "Thema 4", "candidate", "previous")]
     # A second /nieuwtraject while the new one runs: refused.
@@ -77,7 +82,10 @@ async def test_a_new_trajectory_from_the_parked_themes(harness: Harness) -> None
     # Members are kept as "seen" until each presses once; the moderator who started it is in.
     async def statuses() -> dict[int, tuple[str, str]]:
         return await harness.db.run(
-            lambda s: {m.person_id: (m.role, m.status) for m in s.scalars(select(Membership).where(Membership.trajectory_id == new.id))}
+            lambda s: {
+                m.person_id: (m.role, m.status)
+                for m in s.scalars(select(Membership).where(Membership.trajectory_id == new.id))
+            }
         )
 
     before = await statuses()
@@ -117,7 +125,10 @@ async def test_a_new_trajectory_from_the_parked_themes(harness: Harness) -> None
     await harness.db.run(lambda s: followup.start(s, old_id, closed_at_of(s, old_id)))  # as /opvolging did then
     await harness.say(dirk, group, "/voortgang")
     progress = harness.last_text(group)
-    assert "De doelen van het vorige traject, die verder opgevolgd worden." in progress and "#1 Meer medewerkers" in progress
+    assert (
+        "De doelen van het vorige traject, die verder opgevolgd worden." in progress
+        and "#1 Meer medewerkers" in progress
+    )
 
     # Exports keep them apart; the closed one keeps its own retention clock.
     old_tables = await harness.db.run(export_trajectory, old_id)
@@ -151,9 +162,15 @@ async def test_english_and_nothing_parked(harness: Harness) -> None:
     await harness.press(anne, confirm, next(d for d in data_of(confirm, "tcl:") if d.endswith(":ok")))
     await harness.say(anne, group, "/nieuwtraject")
     text = harness.last_text(group)
-    assert text.startswith("🌱 A new trajectory for this steering group") and "No parked themes came from the previous" in text
+    assert (
+        text.startswith("🌱 A new trajectory for this steering group")
+        and "No parked themes came from the previous" in text
+    )
     assert "Previous trajectory, chosen themes and their goals:\nThema 1\n • no approved goals" in text
     invitation = harness.last_from_bot(people[1]["id"])
     assert "starts a new trajectory" in invitation["text"]
     assert [b["text"] for row in invitation["reply_markup"]["inline_keyboard"] for b in row] == ["✅ I take part again"]
-    assert await harness.db.run(next_trajectory.previous_of, (await harness.db.run(trajectories.by_chat, group["id"])).id) is not None
+    assert (
+        await harness.db.run(next_trajectory.previous_of, (await harness.db.run(trajectories.by_chat, group["id"])).id)
+        is not None
+    )

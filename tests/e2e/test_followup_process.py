@@ -26,7 +26,13 @@ NAMES = ("Anne", "Bart", "Chris")
 CHRIS = ["Kraantjeswater in elke vergaderzaal", "aantal zalen met waterpunt", "2 zalen in 2026", "12 zalen",
          "facilitaire dienst", "5.000 euro", "juni 2027", "-"]  # fmt: skip
 # Seconds: a tick each second, the reminder after 6, a round closes after 14 without every answer.
-ENV = {"BALLOT_SECRET": SECRET, "SCREEN_LISTEN": "off", "REMINDER_INTERVAL": "1", "FOLLOWUP_REMIND_AFTER": "6", "FOLLOWUP_WINDOW": "14"}
+ENV = {
+    "BALLOT_SECRET": SECRET,
+    "SCREEN_LISTEN": "off",
+    "REMINDER_INTERVAL": "1",
+    "FOLLOWUP_REMIND_AFTER": "6",
+    "FOLLOWUP_WINDOW": "14",
+}
 PARTS = ("specific", "indicator", "baseline", "target", "owner", "means", "deadline", "milestones")
 
 
@@ -37,7 +43,13 @@ def seed_goals(database_url: str, chat_id: int, authors: dict[int, list[str]]) -
         with Session(engine) as session, session.begin():
             trajectory = session.scalars(select(Trajectory).where(Trajectory.chat_id == chat_id)).one()
             for number, (telegram_id, parts) in enumerate(authors.items(), start=1):
-                theme = Theme(trajectory_id=trajectory.id, position=number, name=f"Thema {number}", source="manual", status="chosen")
+                theme = Theme(
+                    trajectory_id=trajectory.id,
+                    position=number,
+                    name=f"Thema {number}",
+                    source="manual",
+                    status="chosen",
+                )
                 session.add(theme)
                 session.flush()
                 author = session.scalars(select(Person).where(Person.telegram_id == telegram_id)).one()
@@ -75,7 +87,9 @@ def ask_now(core: FakeTelegram, anne: dict, plan: dict, trajectory_id: int, peop
     """The moderator's "ask now": every one of ``people`` gets the question privately."""
     since = {p["id"]: len(core.sent_messages(p["id"])) for p in people}
     core.press_button(anne, plan, f"fur:{trajectory_id}")
-    return [wait_for_bot_message_sync(core, p["id"], since=since[p["id"]], contains="📈 Opvolging: doel") for p in people]
+    return [
+        wait_for_bot_message_sync(core, p["id"], since=since[p["id"]], contains="📈 Opvolging: doel") for p in people
+    ]
 
 
 def count(core: FakeTelegram, chat_id: int, start: str) -> int:
@@ -148,7 +162,9 @@ def test_goals_followed_through_three_rounds_across_a_restart(
         asked_bart = count(core, bart["id"], "📈 Opvolging: doel")
         ask_now(core, anne, plan, trajectory_id, (chris,))
         assert count(core, bart["id"], "📈 Opvolging: doel") == asked_bart == 3
-        assert count(core, chris["id"], "⏰") == 1 and count(core, bart["id"], "⏰") == 1  # each once, across the restart
+        assert (
+            count(core, chris["id"], "⏰") == 1 and count(core, bart["id"], "⏰") == 1
+        )  # each once, across the restart
 
         # /voortgang in Dutch, then in English.
         since = len(core.sent_messages(group["id"]))
@@ -162,7 +178,9 @@ def test_goals_followed_through_three_rounds_across_a_restart(
         core.send_message(anne, group, "/voortgang")
         wait_for_sync(core, lambda c: any("photo" in m for m in c.sent_messages(group["id"])[since:]), what="the chart")
         text = next(m["text"] for m in core.sent_messages(group["id"])[since:] if "text" in m)
-        assert text.startswith("📈 Progress of the goals") and "✅ reached · #1" in text and "now 31% · target 30%" in text
+        assert (
+            text.startswith("📈 Progress of the goals") and "✅ reached · #1" in text and "now 31% · target 30%" in text
+        )
         photo = next(m for m in core.sent_messages(group["id"])[since:] if "photo" in m)
         assert "dashed line" in photo["caption"]
 

@@ -66,7 +66,9 @@ def test_a_new_trajectory_from_the_parked_themes_over_http(fake_server, database
             # The invitation itself says so now (edited in place).
             wait_for_sync(
                 core,
-                lambda c, p=person: any("Je doet mee aan het nieuwe traject" in (m.get("text") or "") for m in c.sent_messages(p["id"])),
+                lambda c, p=person: any(
+                    "Je doet mee aan het nieuwe traject" in (m.get("text") or "") for m in c.sent_messages(p["id"])
+                ),
                 what="the confirmation",
             )
 
@@ -76,16 +78,26 @@ def test_a_new_trajectory_from_the_parked_themes_over_http(fake_server, database
         in_group(core, dirk, group, "/uitslag", "Er is nog geen stemronde")
         in_group(core, anne, group, "/taal en", "English")
         previous = in_group(core, dirk, group, "/vorigtraject", "Previous trajectory")
-        assert "Back as candidates in this trajectory:\n1. Thema 3 – last time: mean 2, 25% gave a 3 (round 1)" in previous["text"]
+        assert (
+            "Back as candidates in this trajectory:\n1. Thema 3 – last time: mean 2, 25% gave a 3 (round 1)"
+            in previous["text"]
+        )
     finally:
         stop_bot(process)
 
     engine = create_engine(database_url)
     with Session(engine) as session:
-        rows = session.scalars(select(Trajectory).where(Trajectory.chat_id == group["id"]).order_by(Trajectory.generation)).all()
-        assert [(t.generation, t.closed_at is not None, t.previous_id) for t in rows] == [(1, True, None), (2, False, rows[0].id)]
+        rows = session.scalars(
+            select(Trajectory).where(Trajectory.chat_id == group["id"]).order_by(Trajectory.generation)
+        ).all()
+        assert [(t.generation, t.closed_at is not None, t.previous_id) for t in rows] == [
+            (1, True, None),
+            (2, False, rows[0].id),
+        ]
         statuses = session.scalars(select(Membership.status).where(Membership.trajectory_id == rows[1].id)).all()
         assert sorted(statuses) == ["joined"] * 4
-        names = session.scalars(select(Theme.name).where(Theme.trajectory_id == rows[1].id).order_by(Theme.position)).all()
+        names = session.scalars(
+            select(Theme.name).where(Theme.trajectory_id == rows[1].id).order_by(Theme.position)
+        ).all()
         assert names == ["Thema 3", "Thema 4"]
     engine.dispose()

@@ -34,7 +34,9 @@ from method import followup as m
         ("  ", None, None, None, "not_number"),
     ],
 )
-def test_values_are_checked(text: str, unit: str | None, value: float | None, note: str | None, problem: str | None) -> None:
+def test_values_are_checked(
+    text: str, unit: str | None, value: float | None, note: str | None, problem: str | None
+) -> None:
     check = m.check_value(text, unit)
     assert (check.ok, check.value, check.note, check.problem) == (problem is None, value, note, problem)
 

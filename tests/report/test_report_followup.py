@@ -17,8 +17,18 @@ from tests.texts.samples_followup import GOALS
 @pytest.mark.parametrize(
     ("lang", "heading", "row", "status"),
     [
-        ("nl", "## Opvolging van de doelen", "| 1 maart 2027 | 18% | Twee <stallingen> |", "Stand: op schema. Streefwaarde: 30%. Deadline: 31 december 2027."),
-        ("en", "## Follow-up of the goals", "| 1 March 2027 | 18% | Twee <stallingen> |", "Status: on track. Target: 30%. Deadline: 31 December 2027."),
+        (
+            "nl",
+            "## Opvolging van de doelen",
+            "| 1 maart 2027 | 18% | Twee <stallingen> |",
+            "Stand: op schema. Streefwaarde: 30%. Deadline: 31 december 2027.",
+        ),
+        (
+            "en",
+            "## Follow-up of the goals",
+            "| 1 March 2027 | 18% | Twee <stallingen> |",
+            "Status: on track. Target: 30%. Deadline: 31 December 2027.",
+        ),
     ],
 )
 def test_the_section_holds_each_goal_and_its_reports(lang: str, heading: str, row: str, status: str) -> None:
@@ -57,4 +67,6 @@ def test_the_chart_is_a_phone_wide_png_with_a_panel_per_goal() -> None:
 
     png = render_progress(GOALS, status_words(Context(), "nl"))  # type: ignore[arg-type]
     assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == 900
-    assert int.from_bytes(png[20:24], "big") > int.from_bytes(render_progress(GOALS[:2], status_words(Context(), "nl"))[20:24], "big")  # type: ignore[arg-type]
+    assert int.from_bytes(png[20:24], "big") > int.from_bytes(
+        render_progress(GOALS[:2], status_words(Context(), "nl"))[20:24], "big"
+    )  # type: ignore[arg-type]

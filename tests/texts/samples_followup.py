@@ -7,11 +7,15 @@ from datetime import UTC, date, datetime
 from storage.followup_records import FollowedGoal, PlanRecord, RoundClosed, ValueReport
 from storage.records import TrajectoryRecord
 
-TRAJECTORY = TrajectoryRecord(1, -5001, "Kopgroep", "Gemeente <Zottegem>", "nl", "Europe/Brussels", "tok", "goals", True)
+TRAJECTORY = TrajectoryRecord(
+    1, -5001, "Kopgroep", "Gemeente <Zottegem>", "nl", "Europe/Brussels", "tok", "goals", True
+)
 AT = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def followed(number: int = 1, status: str = "on_track", unit: str | None = "%", reports: int = 1, **changes: object) -> FollowedGoal:
+def followed(
+    number: int = 1, status: str = "on_track", unit: str | None = "%", reports: int = 1, **changes: object
+) -> FollowedGoal:
     values: dict[str, object] = dict(
         goal_id=number,
         trajectory_id=1,
@@ -31,7 +35,9 @@ def followed(number: int = 1, status: str = "on_track", unit: str | None = "%", 
         person_id=2,
         owner_name="Bart <B>",
         done=status == "done",
-        reports=tuple(ValueReport(AT, 18.0 + i, i % 2 == 0, "Twee <stallingen>" if i == 0 else None) for i in range(reports)),
+        reports=tuple(
+            ValueReport(AT, 18.0 + i, i % 2 == 0, "Twee <stallingen>" if i == 0 else None) for i in range(reports)
+        ),
         status=status,
     )
     values.update(changes)
@@ -67,14 +73,27 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
     "followup/thanks": [{"goal": goal} for goal in (GOALS[0], GOALS[1], GOALS[2], followed(1, "on_track", reports=2))],
     "followup/problem": [
         {"code": code, "goal": goal, "given": "km", "limit": 300}
-        for code in ("not_number", "wrong_unit", "long_note", "not_owner", "not_followed", "done", "no_value", "nobody", "other")
+        for code in (
+            "not_number",
+            "wrong_unit",
+            "long_note",
+            "not_owner",
+            "not_followed",
+            "done",
+            "no_value",
+            "nobody",
+            "other",
+        )
         for goal in (GOALS[0], GOALS[2])
     ]
     + [{"code": "no_goals"}],
     "followup/choose": [{"goal": GOALS[0]}],
     "followup/handed": [{"goal": GOALS[0]}, {"goal": GOALS[3]}],
     "followup/handed_to": [{"goal": GOALS[0], "by": "Chris <C>"}],
-    "followup/digest": [{"closed": CLOSED}, {"closed": RoundClosed(8, TRAJECTORY, 1, "deadline", (GOALS[0],), (1,), ())}],
+    "followup/digest": [
+        {"closed": CLOSED},
+        {"closed": RoundClosed(8, TRAJECTORY, 1, "deadline", (GOALS[0],), (1,), ())},
+    ],
     "followup/not_answered": [{"closed": CLOSED, "names": CLOSED.missing}],
     "followup/progress": [
         {"goals": GOALS, "plan": PLAN, "previous": False},

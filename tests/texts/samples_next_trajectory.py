@@ -13,7 +13,11 @@ VIEW = PreviousView(
     OLD,
     datetime(2026, 12, 20, 15, 0, tzinfo=UTC),
     (
-        PreviousTheme(1, "Duurzaam <aankopen>", (PreviousGoal(1, "Criteria in <alle> opdrachten", "80%", "eind 2028"), PreviousGoal(2, None, None, None))),
+        PreviousTheme(
+            1,
+            "Duurzaam <aankopen>",
+            (PreviousGoal(1, "Criteria in <alle> opdrachten", "80%", "eind 2028"), PreviousGoal(2, None, None, None)),
+        ),
         PreviousTheme(2, "Toegankelijkheid", ()),
     ),
     (
@@ -24,7 +28,11 @@ VIEW = PreviousView(
 EMPTY = PreviousView(OLD, None, (), ())
 
 SAMPLES: dict[str, list[dict[str, object]]] = {
-    "next_trajectory/started": [{"view": VIEW, "trajectory": NEW}, {"view": EMPTY, "trajectory": NEW}, {"view": None, "trajectory": NEW}],
+    "next_trajectory/started": [
+        {"view": VIEW, "trajectory": NEW},
+        {"view": EMPTY, "trajectory": NEW},
+        {"view": None, "trajectory": NEW},
+    ],
     "next_trajectory/invitation": [{"trajectory": OLD, "view": VIEW}, {"trajectory": NEW, "view": None}],
     "next_trajectory/confirmed": [{}],
     "next_trajectory/previous": [{"view": VIEW}, {"view": EMPTY}],

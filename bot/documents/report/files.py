@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.documents.report.charts import followup_chart, round_charts
-from bot.documents.report.outline import FOLLOWUP_CHART
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
 from bot.documents.report.markdown import build_markdown, markdown_zip, pictures
+from bot.documents.report.outline import FOLLOWUP_CHART
 from bot.render import Texts
 from storage.records import ReportData
 

@@ -34,7 +34,12 @@ def upgrade() -> None:
         sa.Column("trajectory_id", sa.Integer(), nullable=False),
         sa.Column("cadence", sa.String(length=16), nullable=False),
         sa.Column("started_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["trajectory_id"], ["trajectory.id"], name=op.f("fk_followup_plan_trajectory_id_trajectory"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectory.id"],
+            name=op.f("fk_followup_plan_trajectory_id_trajectory"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("trajectory_id", name=op.f("pk_followup_plan")),
     )
     op.create_table(
@@ -44,9 +49,18 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("deadline_on", sa.Date(), nullable=True),
         sa.Column("done_at", UTC, nullable=True),
-        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], name=op.f("fk_followup_goal_goal_id_goal"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_followup_goal_person_id_person"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["trajectory_id"], ["trajectory.id"], name=op.f("fk_followup_goal_trajectory_id_trajectory"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_followup_goal_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_followup_goal_person_id_person"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectory.id"],
+            name=op.f("fk_followup_goal_trajectory_id_trajectory"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("goal_id", name=op.f("pk_followup_goal")),
     )
     with op.batch_alter_table("followup_goal") as batch:
@@ -63,8 +77,15 @@ def upgrade() -> None:
         sa.Column("closes_at", UTC, nullable=True),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("claimed_at", UTC, nullable=True),
-        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], name=op.f("fk_followup_round_goal_id_goal"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["trajectory_id"], ["trajectory.id"], name=op.f("fk_followup_round_trajectory_id_trajectory"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_followup_round_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectory.id"],
+            name=op.f("fk_followup_round_trajectory_id_trajectory"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_followup_round")),
     )
     with op.batch_alter_table("followup_round") as batch:
@@ -84,10 +105,24 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("sent_at", UTC, nullable=True),
         sa.Column("outcome", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], name=op.f("fk_followup_ask_goal_id_goal"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_followup_ask_person_id_person"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["round_id"], ["followup_round.id"], name=op.f("fk_followup_ask_round_id_followup_round"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["trajectory_id"], ["trajectory.id"], name=op.f("fk_followup_ask_trajectory_id_trajectory"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_followup_ask_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_followup_ask_person_id_person"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["followup_round.id"],
+            name=op.f("fk_followup_ask_round_id_followup_round"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectory.id"],
+            name=op.f("fk_followup_ask_trajectory_id_trajectory"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_followup_ask")),
         sa.UniqueConstraint("round_id", "goal_id", "person_id", "kind", name="uq_followup_ask_round_goal_person_kind"),
     )
@@ -106,9 +141,18 @@ def upgrade() -> None:
         sa.Column("changed", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("reported_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], name=op.f("fk_followup_report_goal_id_goal"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_followup_report_person_id_person"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["round_id"], ["followup_round.id"], name=op.f("fk_followup_report_round_id_followup_round"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_followup_report_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_followup_report_person_id_person"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["followup_round.id"],
+            name=op.f("fk_followup_report_round_id_followup_round"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_followup_report")),
     )
     with op.batch_alter_table("followup_report") as batch:
