@@ -33,7 +33,9 @@ from conversations import (
     dream_steps,
     dreams,
     evaluation,
+    followup_rounds,
     glossary,
+    goal_followup,
     goals,
     group_choice,
     help,
@@ -42,6 +44,7 @@ from conversations import (
     leaving,
     members,
     next_step,
+    next_trajectory,
     onboarding,
     portability,
     privacy,
@@ -102,7 +105,7 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, next_step, members, leaving, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
-                   dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, report, portability, privacy, evaluation,
+                   dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, goal_followup, next_trajectory, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
     # Last: messages no step took go to the step that waits for them (conversations/answers.py).
@@ -114,6 +117,7 @@ async def _post_init(application: Application) -> None:
     await set_menus(application.bot, services.texts, services.settings.language)
     await voting.reschedule_deadlines(application)
     dream_reminders.schedule_reminders(application)
+    followup_rounds.schedule_followup(application)
     privacy.schedule_retention(application)
     log.info("bot @%s ready", application.bot.username)
 

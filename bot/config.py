@@ -48,6 +48,10 @@ class Settings:
     # reminders one look takes at most.
     reminder_interval: float = 30.0
     reminder_batch: int = 50
+    # Goal follow-up (storage/followup.py): seconds after a question at which an owner who did not
+    # answer gets the one reminder, and after which the round closes with its digest.
+    followup_remind_after: float = 7 * 86400.0
+    followup_window: float = 14 * 86400.0
     # Months after a trajectory closed at which its personal data is purged (storage/privacy.py).
     retention_months: int = 24
     # The meeting room's screen (conversations/screen_web.py). In polling mode the bot serves it
@@ -175,6 +179,18 @@ def load_settings(
     if not batch_text.isdigit() or not 1 <= int(batch_text) <= 1000:
         raise ConfigError(f"REMINDER_BATCH is malformed: {batch_text!r}; use a number from 1 to 1000")
 
+    followup: list[float] = []
+    for name, default in (("FOLLOWUP_REMIND_AFTER", "604800"), ("FOLLOWUP_WINDOW", "1209600")):
+        text = get(name) or default
+        try:
+            followup.append(float(text))
+        except ValueError:
+            followup.append(-1.0)
+        if not 1 <= followup[-1] <= 90 * 86400:
+            raise ConfigError(f"{name} is malformed: {text!r}; use seconds from 1 to 7776000 (90 days)")
+    if followup[1] <= followup[0]:
+        raise ConfigError("FOLLOWUP_WINDOW must be longer than FOLLOWUP_REMIND_AFTER: the reminder comes before the round closes")
+
     retention_text = get("RETENTION_MONTHS") or "24"
     if not retention_text.isdigit() or not 1 <= int(retention_text) <= 1200:
         raise ConfigError(f"RETENTION_MONTHS is malformed: {retention_text!r}; use a number of months from 1 to 1200")
@@ -219,6 +235,8 @@ def load_settings(
         reminder_interval=reminder_interval,
         reminder_batch=int(batch_text),
         retention_months=int(retention_text),
+        followup_remind_after=followup[0],
+        followup_window=followup[1],
         screen_host=screen_host,
         screen_port=screen_port,
         screen_url=screen_url,

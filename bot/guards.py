@@ -22,8 +22,8 @@ from bot.keyboards.ids import out_of_range
 from bot.keyboards.voting import VOTE_PATTERN
 from bot.membership import record_arrived
 from bot.messaging import follow_topic, send_html
-from bot.read_only import changes_closed
-from storage import people
+from bot.read_only import AFTER_CLOSING_PROMPTS, changes_closed, is_private_text
+from storage import people, prompts
 from storage.records import TrajectoryRecord
 
 Callback = Callable[[Update, BotContext], Awaitable[object]]
@@ -129,6 +129,10 @@ async def _refuse_when_closed(
     """A closed trajectory is read-only (bot/read_only.py): say so, and what still works."""
     if trajectory is None or trajectory.closed_at is None or not changes_closed(update, private=private):
         return
+    if private and is_private_text(update) and update.effective_chat is not None:
+        asked = await context.db.run(prompts.open_in_chat, update.effective_chat.id)
+        if asked and asked[0].kind in AFTER_CLOSING_PROMPTS:
+            return  # the newest open question is a goal's follow-up: its answer goes on
     lang = trajectory.language if not private else context.lang
     if update.callback_query is not None:
         await update.callback_query.answer(context.label("alert.closed", lang=lang), show_alert=True)

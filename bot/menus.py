@@ -36,16 +36,16 @@ PRIVATE = (
     "help", "groep", "taal", "stembiljet", "begrip", "droombeelden", "sjabloon", "doelen",
     "mijngegevens", "vergeetmij", "evaluatie",
 )  # fmt: skip
-GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen")
+GROUP = ("help", "leden", "uitnodiging", "themas", "thema", "stemregel", "uitslag", "geparkeerd", "vragen", "begrip", "doelen", "voortgang", "vorigtraject")
 # A moderator's menu: the members' commands, then one line per step of the method.
 MODERATOR = GROUP + (
     "organisatie", "moderator", "taal",
     "catalogus", "importeer", "sessie", "notitie", "scherm",
     "stemronde", "sluitronde", "verleng", "consensus", "dialoog", "volgende", "deelname",
     "droombeelden", "volgendesessie", "herinneringen", "herinner", "verwerk",
-    "rapport", "beslissing",
+    "rapport", "beslissing", "opvolging",
     "export", "herstel",
-    "evaluatie", "afsluiten",
+    "evaluatie", "afsluiten", "nieuwtraject",
 )  # fmt: skip
 
 

@@ -36,6 +36,11 @@ _GROUP_COMMANDS = frozenset(
         "doelen",
         "deelname",
         "stemregel",
+        # After the trajectory: following up its goals, and starting the next one from it.
+        "opvolging",
+        "voortgang",
+        "nieuwtraject",
+        "vorigtraject",
     }
 )
 # With words these change something: /stemregel 3, /vragen nieuw ..., /evaluatie sluiten.
@@ -55,8 +60,13 @@ _PRIVATE_COMMANDS = frozenset(
 )
 # Buttons that show, hand out or manage roles and language; everything else would change the
 # trajectory (a vote, a theme, a dream image, a goal, a setting).
-_GROUP_BUTTONS = frozenset({"rpt", "dec", "lang", "mod", "mtk", "tcl", "evc"})
-_PRIVATE_BUTTONS = frozenset({"grp", "lang", "forget", "vinfo", "vpage", "rpt"})
+# The goals' follow-up (fu*) and the next trajectory (ntj) come after closing, by design.
+_FOLLOW_UP_BUTTONS = frozenset({"fuc", "fur", "fun", "fua", "fuh", "fus", "ntj"})
+_GROUP_BUTTONS = frozenset({"rpt", "dec", "lang", "mod", "mtk", "tcl", "evc"}) | _FOLLOW_UP_BUTTONS
+_PRIVATE_BUTTONS = frozenset({"grp", "lang", "forget", "vinfo", "vpage", "rpt"}) | _FOLLOW_UP_BUTTONS
+AFTER_CLOSING_PROMPTS = frozenset({"followup"})
+"""Kinds of questions (``prompt.kind``) that belong to the time after closing: a goal owner's
+follow-up value and note (conversations/followup_rounds.py). A private answer to one goes on."""
 
 
 def _command(text: str) -> tuple[str, list[str]] | None:
@@ -82,6 +92,7 @@ def changes_closed(update: Update, *, private: bool) -> bool:
     if command is None:
         # In private, free text answers a question of a step (a dream image, a goal): refused.
         # In the group it is conversation, or a reply the allowed /beslissing asked for.
+        # (An answer the goals' follow-up waits for is let through by the guard: is_follow_up_answer.)
         return private and bool(message.text)
     name, words = command
     if private:
@@ -95,3 +106,9 @@ def changes_closed(update: Update, *, private: bool) -> bool:
     if name == "begrip":  # /begrip woord = uitleg sets a term
         return "=" in " ".join(words)
     return False
+
+
+def is_private_text(update: Update) -> bool:
+    """A private text that is no command: it may answer a question the bot asked."""
+    message = update.message
+    return message is not None and bool(message.text) and not message.text.startswith("/")

@@ -30,6 +30,8 @@ from conversations import (
     dream_processing,
     dream_steps,
     evaluation,
+    followup_rounds,
+    goal_followup,
     goals,
     onboarding,
     portability,
@@ -46,6 +48,7 @@ Unasked = Callable[[Update, BotContext], Awaitable[bool]]
 
 PRIVATE: Mapping[str, Answer] = {
     goals.GOAL_PROMPT: goals.goal_answer,
+    followup_rounds.PROMPT: goal_followup.followup_answer,
     ballot.REASON_PROMPT: ballot.reason_reply,
     dream_images.EDIT_PROMPT: dream_images.edit_reply,
     evaluation.PROMPT: evaluation.answer_reply,

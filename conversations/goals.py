@@ -415,6 +415,9 @@ async def decide_pressed(update: Update, context: BotContext) -> None:
         await query.answer()
         await show_summary(context, query.message.chat.id, goal, query.from_user.id)
         return
+    if action == "back":
+        await _send_back(update, context, goal_id)
+        return
     outcome = await context.db.run(
         goals.decide, goal_id, query.from_user.id, "approve" if action == "ok" else "drop", now()
     )
@@ -428,6 +431,44 @@ async def decide_pressed(update: Update, context: BotContext) -> None:
     )
     await edit_html(query, text)
     await _tell_author(context, goal, query.from_user.id)
+
+
+async def _send_back(update: Update, context: BotContext, goal_id: int) -> None:
+    """gd:<goal>:back: the goal goes back to its author, with the SMART check's points, privately."""
+    query = update.callback_query
+    assert query is not None
+    outcome = await context.db.run(goals.send_back, goal_id, query.from_user.id, now())
+    if outcome.status != "ok" or outcome.goal is None:
+        await _refuse(update, context, outcome.status)
+        return
+    goal = outcome.goal
+    await query.answer(context.label("goals.alert.returned"))
+    delivered = await _return_to_author(context, goal)
+    text = context.render(
+        "goals/summary",
+        goal=goal,
+        flags=flag_texts(context, context.lang, goal.flags),
+        heading="returned",
+        delivered=delivered,
+    )
+    await edit_html(query, text)
+
+
+async def _return_to_author(context: BotContext, goal: GoalRecord) -> bool:
+    """The author gets the goal with its flags and the letter buttons; False when unreachable."""
+    where = await context.db.run(goals.author_chat, goal.id)
+    if where is None:
+        return False
+    telegram_id, language = where
+    lang = context.texts.lang(language)
+    text = context.render("goals/returned", lang=lang, goal=goal, flags=flag_texts(context, lang, goal.flags))
+    keyboard = summary_keyboard(context.texts, lang, goal, moderator=False)
+    try:
+        await send_html(context.bot, telegram_id, text, reply_markup=keyboard)
+    except (Forbidden, BadRequest) as error:
+        log.info("goal %s not returned to its author: %s", goal.id, error)
+        return False
+    return True
 
 
 async def _tell_author(context: BotContext, goal: GoalRecord, moderator_id: int) -> None:

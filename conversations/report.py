@@ -28,13 +28,16 @@ from bot.keyboards import join_keyboard
 from bot.keyboards.report import DECISION_PATTERN, NAMES_PATTERN, date_prompt, names_keyboard, outcome_keyboard
 from bot.messaging import drop_buttons, send_html
 from method.decisions import DecisionInput, parse_date_and_remarks, parse_decision
-from storage import decisions, dream_summary, prompts, report, trajectories
+from storage import decisions, dream_summary, next_trajectory, prompts, report, trajectories
 from storage.models import utcnow
 from storage.records import PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.report")
 
 DECISION_PROMPT = decisions.PROMPT  # in the group: message_id = the date question, payload = the outcome
+
+
+PREVIOUS_WORDS = ("vorig", "vorige", "previous")
 
 
 def now() -> datetime:  # replaced in tests
@@ -51,8 +54,15 @@ def today(trajectory: TrajectoryRecord) -> date:
 
 @moderator_only
 async def report_command(update: Update, context: BotContext) -> None:
-    """/rapport: with or without members' names? Two buttons."""
+    """/rapport [vorig]: with or without members' names? Two buttons. "vorig": the report of the
+    group's closed trajectory before this one (/nieuwtraject), which stays readable."""
     trajectory = context.trajectory
+    if context.args and context.args[0].lower() in PREVIOUS_WORDS:
+        earlier = await context.db.run(next_trajectory.previous_of, trajectory.id)
+        if earlier is None:
+            await send_html(context.bot, trajectory.chat_id, context.render("next_trajectory/no_previous"))
+            return
+        trajectory = earlier
     await send_html(
         context.bot,
         trajectory.chat_id,
@@ -200,6 +210,11 @@ async def record_and_announce(
             decision=recorded,
         ),
     )
+    if recorded.outcome == "approved":
+        # Green light: the approved goals are followed up from now on (conversations/goal_followup.py).
+        from conversations import goal_followup
+
+        await goal_followup.begin(context, trajectory)
 
 
 def handlers() -> list:

@@ -34,7 +34,7 @@ from method.voting.alpha import describe_alpha
 from method.voting.commands import parse_numbers, parse_setting
 from method.voting.concordance import describe_agreement
 from method.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
-from storage import ballots, deadlines, trajectories, voting
+from storage import ballots, deadlines, next_trajectory, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
@@ -514,7 +514,15 @@ async def show_results(update: Update, context: BotContext) -> None:
     """/uitslag [n | csv]: a past round again, or (moderator) every round as CSV, privately."""
     trajectory = context.trajectory
     chat_id = trajectory.chat_id
-    argument = (context.args or [""])[0].lower()
+    words = [word.lower() for word in context.args or []]
+    if words and words[0] in ("vorig", "vorige", "previous"):
+        # The group's closed trajectory before this one (/nieuwtraject) stays readable.
+        earlier = await context.db.run(next_trajectory.previous_of, trajectory.id)
+        if earlier is None:
+            await send_html(context.bot, chat_id, context.render("next_trajectory/no_previous"))
+            return
+        trajectory, words = earlier, words[1:]
+    argument = (words or [""])[0]
     if argument == "csv":
         await export_csv(update, context)
         return

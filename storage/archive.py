@@ -36,6 +36,10 @@ from storage.models import (
     Evaluation,
     EvaluationAnswer,
     EvaluationDelivery,
+    FollowupGoal,
+    FollowupPlan,
+    FollowupReport,
+    FollowupRound,
     GlossaryTerm,
     Goal,
     GoodPractice,
@@ -81,6 +85,10 @@ EXPORTED: dict[str, str | None] = {
     "dream_proposal": "trajectory_id",
     "goal": "trajectory_id",
     "council_decision": "trajectory_id",
+    "followup_plan": "trajectory_id",
+    "followup_goal": "trajectory_id",
+    "followup_round": "trajectory_id",
+    "followup_report": "goal_id",
     "evaluation": "trajectory_id",
     "evaluation_answer": "evaluation_id",
     "evaluation_delivery": "evaluation_id",
@@ -91,6 +99,7 @@ LEFT_OUT: dict[str, str] = {
     "prompt": "questions the bot waits an answer to belong to messages in the old chats",
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
     "undelivered": "who missed a message in the old chats; the moderator was told there",
+    "followup_ask": "questions to goal owners belong to messages in the old chats; the next round asks again",
     "screen_link": "links to the meeting room's screen are credentials of one session: ask a new one with /scherm",
     # Not a group's data at all: the instances' own bookkeeping.
     "inbound_update": "webhook updates of this installation, kept a day for the dedupe",
@@ -100,7 +109,8 @@ LEFT_OUT: dict[str, str] = {
 
 # Columns that stay home: chat-bound or secret (join token), per-instance state, or a pseudonym.
 OMITTED: dict[str, frozenset[str]] = {
-    "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at"}),
+    # generation and previous_id place it among its chat's trajectories: the restored one is the new group's own.
+    "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at", "generation", "previous_id"}),
     "person": frozenset({"reachable", "current_trajectory_id"}),
     "ballot": frozenset({"pseudonym"}),
 }
@@ -172,6 +182,10 @@ MODELS = {
         DreamProposal,
         Goal,
         CouncilDecision,
+        FollowupPlan,
+        FollowupGoal,
+        FollowupRound,
+        FollowupReport,
         Evaluation,
         EvaluationAnswer,
         EvaluationDelivery,

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from storage import dream_summary, dreams
@@ -48,6 +48,7 @@ def _record(session: Session, row: Goal) -> GoalRecord:
         **{part: getattr(row, part) for part in PARTS},
         flags=tuple(json.loads(row.flags or "[]")),
         kept_as_is=row.kept_as_is,
+        returned=row.returned_at is not None,
     )
 
 
@@ -156,6 +157,7 @@ def submit(session: Session, goal_id: int, telegram_id: int, now: datetime) -> G
     if any(getattr(row, part) is None for part in PARTS):
         return GoalOutcome("incomplete", _record(session, row))
     row.kept_as_is = row.flags not in ("", "[]")
+    row.returned_at = None
     if is_moderator(session, row.trajectory_id, telegram_id):
         row.status, row.decided_at = "approved", now
     else:
@@ -172,7 +174,8 @@ def decide(session: Session, goal_id: int, telegram_id: int, action: str, now: d
     if not is_moderator(session, row.trajectory_id, telegram_id):
         return GoalOutcome("not_allowed")
     allowed = ("proposed",) if action == "approve" else ("proposed", "approved")
-    if row.status not in allowed:
+    returned = row.status == "draft" and row.returned_at is not None
+    if row.status not in allowed and not (action == "drop" and returned):
         return GoalOutcome("decided", _record(session, row))
     row.status = "approved" if action == "approve" else "dropped"
     row.kept_as_is = row.flags not in ("", "[]")
@@ -181,12 +184,39 @@ def decide(session: Session, goal_id: int, telegram_id: int, action: str, now: d
     return GoalOutcome("ok", _record(session, row))
 
 
+def send_back(session: Session, goal_id: int, telegram_id: int, now: datetime) -> GoalOutcome:
+    """A moderator returns a proposed or approved goal to its author, who reworks it as a draft.
+
+    Only while the author is known (a forgotten author cannot be asked); the flags stay on it.
+    """
+    row = session.get(Goal, goal_id)
+    if row is None:
+        return GoalOutcome("not_found")
+    if not is_moderator(session, row.trajectory_id, telegram_id):
+        return GoalOutcome("not_allowed")
+    if row.status not in ("proposed", "approved"):
+        return GoalOutcome("decided", _record(session, row))
+    if row.author_id is None or role(session, row.trajectory_id, _telegram_id(session, row.author_id)) is None:
+        return GoalOutcome("no_author", _record(session, row))
+    row.status, row.decided_at, row.kept_as_is = "draft", None, False
+    row.returned_at = now
+    session.flush()
+    return GoalOutcome("ok", _record(session, row))
+
+
+def _telegram_id(session: Session, person_id: int) -> int:
+    return session.get_one(Person, person_id).telegram_id
+
+
 def discard(session: Session, goal_id: int, telegram_id: int) -> GoalOutcome:
-    """The author stops writing: the draft goes (it was never shown to anyone)."""
+    """The author stops writing: the draft goes (it was never shown to anyone). A goal sent back
+    by a moderator was shown, so it stays: the author reworks it, or the moderator drops it."""
     row = session.get(Goal, goal_id)
     person = session.scalar(select(Person).where(Person.telegram_id == telegram_id))
     if row is None or person is None or row.author_id != person.id or row.status != "draft":
         return GoalOutcome("not_found")
+    if row.returned_at is not None:
+        return GoalOutcome("not_allowed")
     record = _record(session, row)
     session.delete(row)
     return GoalOutcome("ok", record)
@@ -237,7 +267,9 @@ def overview(session: Session, trajectory_id: int, now: datetime) -> GoalOvervie
     themes = []
     for theme in dreams.chosen_themes(session, trajectory_id):
         rows = session.scalars(
-            select(Goal).where(Goal.theme_id == theme.id, Goal.status != "draft").order_by(Goal.number)
+            select(Goal)
+            .where(Goal.theme_id == theme.id, or_(Goal.status != "draft", Goal.returned_at.is_not(None)))
+            .order_by(Goal.number)
         )
         summary = processed.get(theme.position)
         shown = tuple(item.text for item in summary.items) if summary is not None else ()

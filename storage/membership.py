@@ -52,9 +52,11 @@ def leave(session: Session, trajectory_id: int, telegram_id: int) -> Leaving | N
 
 
 def leave_chat(session: Session, chat_id: int, telegram_id: int) -> Leaving | None:
-    """``leave`` for the trajectory of a group chat (the chat's leave events know only the chat)."""
-    trajectory_id = session.scalar(select(Trajectory.id).where(Trajectory.chat_id == chat_id))
-    return None if trajectory_id is None else leave(session, trajectory_id, telegram_id)
+    """``leave`` for every trajectory of a group chat (the chat's leave events know only the chat);
+    what it changed in the newest one, the trajectory the group works in now."""
+    ids = session.scalars(select(Trajectory.id).where(Trajectory.chat_id == chat_id).order_by(Trajectory.generation))
+    changes = [leave(session, trajectory_id, telegram_id) for trajectory_id in ids]
+    return changes[-1] if changes else None
 
 
 def _drop_unsubmitted(session: Session, trajectory_id: int, person_id: int) -> int | None:

@@ -63,12 +63,18 @@ class Base(DeclarativeBase):
 
 
 class Trajectory(Base):
-    """One steering group: a Telegram group working through the method."""
+    """One steering group's trajectory: a Telegram group working through the method.
+
+    A group may run several, one after the other (/nieuwtraject): ``generation`` counts them per
+    chat, the highest is the group's current one, ``previous_id`` points at the one it follows."""
 
     __tablename__ = "trajectory"
+    __table_args__ = (UniqueConstraint("chat_id", "generation", name="uq_trajectory_chat_id_generation"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(255))
     organisation: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8))
@@ -505,6 +511,8 @@ class Goal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # approved or dropped
+    # Set when a moderator sent the goal back to its author (a draft again, shown in /doelen).
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CouncilDecision(Base):
@@ -636,3 +644,93 @@ class ScreenLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- After the report: the goals followed up ----------------------------------------------------
+# Rows first, as for reminders: a round is a row before it opens, each question to an owner is a
+# row before it is sent, and a JobQueue tick claims what is due (SELECT ... FOR UPDATE SKIP LOCKED),
+# so a restart or a second instance neither loses nor doubles a message (storage/followup.py).
+
+
+class FollowupPlan(Base):
+    """The follow-up of a trajectory's approved goals: started once, its rhythm set by button."""
+
+    __tablename__ = "followup_plan"
+
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), primary_key=True)
+    cadence: Mapped[str] = mapped_column(String(16), default="quarterly")  # monthly | quarterly
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FollowupGoal(Base):
+    """Who reports on a goal (its author at first, handed on by button) and its deadline as a day."""
+
+    __tablename__ = "followup_goal"
+
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    deadline_on: Mapped[date | None] = mapped_column(Date)  # read from the goal's deadline text
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the target was reached
+
+
+class FollowupRound(Base):
+    """One moment the owners are asked: regular (the rhythm), at one goal's deadline, or now (the
+    moderator's button).
+
+    pending → open (the questions are rows) → closed (digest posted, moderators told), each step
+    claimed by one instance."""
+
+    __tablename__ = "followup_round"
+    __table_args__ = (Index("ix_followup_round_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="regular")  # regular | deadline | now (asked by button)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))  # a deadline round's goal
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | open | closed | dropped
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowupAsk(Base):
+    """One question (or its one reminder) to a goal's owner in a round; like ``reminder``:
+    pending → claimed → sending → sent | failed, or dropped (answered, goal done, handed on)."""
+
+    __tablename__ = "followup_ask"
+    __table_args__ = (
+        UniqueConstraint("round_id", "goal_id", "person_id", "kind", name="uq_followup_ask_round_goal_person_kind"),
+        Index("ix_followup_ask_state_due_at", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("followup_round.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # ask | reminder
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class FollowupReport(Base):
+    """A value an owner reported for a goal, with one line on what happened."""
+
+    __tablename__ = "followup_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("followup_round.id", ondelete="SET NULL"))
+    # Unlinked by /vergeetmij; the value stays.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    value: Mapped[float] = mapped_column()
+    changed: Mapped[bool] = mapped_column(default=True)  # False: "nothing changed"
+    note: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -71,7 +71,9 @@ def ensure_membership(session: Session, trajectory_id: int, person: Person, *, r
 
 def note_seen_in_group(session: Session, chat_id: int, user: TelegramUser) -> None:
     """Remember that ``user`` is in the group, so /leden can count who has not joined yet."""
-    trajectory_id = session.scalar(select(Trajectory.id).where(Trajectory.chat_id == chat_id))
+    trajectory_id = session.scalar(
+        select(Trajectory.id).where(Trajectory.chat_id == chat_id).order_by(Trajectory.generation.desc()).limit(1)
+    )
     if trajectory_id is None:
         return
     person = upsert_person(session, user)
@@ -95,6 +97,11 @@ def join(session: Session, token: str, user: TelegramUser) -> tuple[int, bool] |
     the private chat is what makes the person reachable, so that is recorded too.
     """
     trajectory = session.scalar(select(Trajectory).where(Trajectory.join_token == token))
+    if trajectory is not None:
+        # An old "Doe mee" link of a group that started a new trajectory joins the current one.
+        trajectory = session.scalar(
+            select(Trajectory).where(Trajectory.chat_id == trajectory.chat_id).order_by(Trajectory.generation.desc()).limit(1)
+        )
     if trajectory is None or not trajectory.active or trajectory.closed_at is not None:
         return None  # a closed trajectory takes no one new
     person = upsert_person(session, user)
@@ -128,7 +135,9 @@ def members(session: Session, trajectory_id: int) -> list[MemberRecord]:
 def actor(session: Session, chat_id: int, user: TelegramUser | None) -> Actor:
     """The trajectory of a group chat and the sender's role in it (one query)."""
     if user is None:
-        trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == chat_id))
+        trajectory = session.scalar(
+            select(Trajectory).where(Trajectory.chat_id == chat_id).order_by(Trajectory.generation.desc()).limit(1)
+        )
         return Actor(trajectory and trajectory_record(trajectory), None, None, None)
     row = session.execute(
         select(Trajectory, Person, Membership)
@@ -139,6 +148,8 @@ def actor(session: Session, chat_id: int, user: TelegramUser | None) -> Actor:
             (Membership.trajectory_id == Trajectory.id) & (Membership.person_id == Person.id),
         )
         .where(Trajectory.chat_id == chat_id)
+        .order_by(Trajectory.generation.desc())
+        .limit(1)
     ).first()
     if row is None:
         person = session.scalar(select(Person).where(Person.telegram_id == user.telegram_id))

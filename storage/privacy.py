@@ -38,6 +38,9 @@ from storage.models import (
     DreamImage,
     Evaluation,
     EvaluationDelivery,
+    FollowupAsk,
+    FollowupGoal,
+    FollowupReport,
     Goal,
     Membership,
     Person,
@@ -273,6 +276,9 @@ PURGED = frozenset(
         "ballot_delivery",
         "evaluation_delivery",
         "undelivered",
+        "followup_goal",
+        "followup_ask",
+        "followup_report",
     }
 )
 
@@ -292,6 +298,10 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     themes = select(Theme.id).where(Theme.trajectory_id == tid).scalar_subquery()
     session.execute(delete(DreamDone).where(DreamDone.theme_id.in_(themes)))
     session.execute(delete(Reminder).where(Reminder.trajectory_id == tid))
+    session.execute(delete(FollowupAsk).where(FollowupAsk.trajectory_id == tid))
+    session.execute(update(FollowupGoal).where(FollowupGoal.trajectory_id == tid).values(person_id=None))
+    goals = select(Goal.id).where(Goal.trajectory_id == tid).scalar_subquery()
+    session.execute(update(FollowupReport).where(FollowupReport.goal_id.in_(goals)).values(person_id=None))
     session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from method.progress import Facts
+
+if TYPE_CHECKING:
+    from storage.followup_records import FollowedGoal
 
 
 @dataclass(frozen=True)
@@ -692,6 +696,8 @@ class ReportData:
     digests: tuple[DialogueDigest, ...]
     decisions: tuple[DecisionRecord, ...]
     evaluation: ReportEvaluation | None
+    # The goals followed up after the decision, when there are reports (owners named only with names).
+    followup: tuple[FollowedGoal, ...] = ()
 
     @property
     def chosen(self) -> tuple[ReportTheme, ...]:
@@ -724,6 +730,12 @@ class GoalRecord:
     milestones: str | None
     flags: tuple[str, ...]
     kept_as_is: bool
+    returned: bool = False  # a moderator sent it back to its author to rework
+
+    @property
+    def ready(self) -> bool:
+        """Approved and nothing left the SMART check flags: only such a goal counts as ready."""
+        return self.status == "approved" and not self.flags
 
     @property
     def parts(self) -> dict[str, str | None]:

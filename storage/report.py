@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import decisions, dialogue, dream_summary, dreams, voting
+from storage import decisions, dialogue, dream_summary, dreams, followup_progress, voting
 from storage.convert import person_record
+from storage.followup_records import FollowedGoal
 from storage.models import (
     Dialogue,
     Evaluation,
@@ -67,7 +68,16 @@ def report_data(session: Session, trajectory_id: int, *, on: date, with_names: b
         digests=_digests(session, trajectory_id, with_names),
         decisions=tuple(decisions.decisions(session, trajectory_id)),
         evaluation=_evaluation(session, trajectory_id),
+        followup=_followup(session, trajectory_id, on, with_names),
     )
+
+
+def _followup(session: Session, trajectory_id: int, on: date, with_names: bool) -> tuple[FollowedGoal, ...]:
+    """The followed goals once any was reported on; the owner's name only in a report with names."""
+    if not followup_progress.has_reports(session, trajectory_id):
+        return ()
+    found = followup_progress.goals(session, trajectory_id, on)
+    return tuple(goal if with_names else replace(goal, owner_name=None) for goal in found)
 
 
 def _midnight(on: date) -> datetime:

@@ -22,6 +22,11 @@ from storage.people import (
 from storage.records import TelegramUser, TrajectoryRecord
 
 
+def current_of(chat_id: int):  # noqa: ANN201 - a SELECT
+    """The group's current trajectory: the latest generation in that chat."""
+    return select(Trajectory).where(Trajectory.chat_id == chat_id).order_by(Trajectory.generation.desc()).limit(1)
+
+
 def new_join_token() -> str:
     """An unguessable deep-link payload (128 bits; Telegram allows up to 64 of A-Z a-z 0-9 _ -)."""
     return secrets.token_urlsafe(16)
@@ -35,7 +40,7 @@ def register_group(
     Returns (trajectory, created). When the bot is added again to a group it knew, the group
     keeps its data; the adder becomes moderator only when no moderator is left.
     """
-    trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == chat_id))
+    trajectory = session.scalar(current_of(chat_id))
     created = trajectory is None
     if trajectory is None:
         trajectory = Trajectory(
@@ -63,13 +68,14 @@ def register_group(
 
 def deactivate_group(session: Session, chat_id: int) -> None:
     """The bot left or was removed: keep the data, stop treating the group as active."""
-    trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == chat_id))
+    trajectory = session.scalar(current_of(chat_id))
     if trajectory is not None:
         trajectory.active = False
 
 
 def by_chat(session: Session, chat_id: int) -> TrajectoryRecord | None:
-    trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == chat_id))
+    """The group's current trajectory (earlier ones of the same group are read by id)."""
+    trajectory = session.scalar(current_of(chat_id))
     return trajectory and trajectory_record(trajectory)
 
 
@@ -102,14 +108,16 @@ def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> Trajector
     new), so this runs twice; the second time finds nothing left to move. When the bot had already
     registered the new chat as a group of its own (an empty one), the older trajectory wins.
     """
-    trajectory = session.scalar(select(Trajectory).where(Trajectory.chat_id == old_chat_id))
+    trajectory = session.scalar(current_of(old_chat_id))
     if trajectory is None:
         return None
-    empty = session.scalar(select(Trajectory).where(Trajectory.chat_id == new_chat_id))
+    empty = session.scalar(current_of(new_chat_id))
     if empty is not None:
         session.delete(empty)
         session.flush()
-    trajectory.chat_id = new_chat_id
+    # Every trajectory of the group follows, the earlier ones too.
+    session.execute(update(Trajectory).where(Trajectory.chat_id == old_chat_id).values(chat_id=new_chat_id))
+    session.refresh(trajectory)
     session.execute(delete(Prompt).where(Prompt.chat_id == new_chat_id))
     session.execute(update(Prompt).where(Prompt.chat_id == old_chat_id).values(chat_id=new_chat_id))
     session.flush()

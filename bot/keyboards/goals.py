@@ -24,7 +24,7 @@ SUBMIT_PATTERN = rf"^gs:{_ID}$"  # the author is done (keeps any flags as they a
 PAUSE_PATTERN = rf"^gp:{_ID}$"  # stop for now, continue later
 DISCARD_PATTERN = rf"^gx:{_ID}$"  # throw the draft away
 CONTINUE_PATTERN = rf"^gc:{_ID}$"  # continue a draft
-DECIDE_PATTERN = rf"^gd:{_ID}:(ok|drop|edit)$"  # moderator: approve, drop, adjust
+DECIDE_PATTERN = rf"^gd:{_ID}:(ok|drop|edit|back)$"  # moderator: approve, drop, adjust, send back
 
 MAX_THEME_BUTTONS = 10
 
@@ -95,7 +95,7 @@ def question_keyboard(texts: Texts, lang: str, goal: GoalRecord, *, adjust: str 
             ]
         )
     row = [InlineKeyboardButton(texts.label(lang, "goals.button.pause"), callback_data=_data("gp", goal.id))]
-    if goal.status == "draft":
+    if goal.status == "draft" and not goal.returned:
         row.append(InlineKeyboardButton(texts.label(lang, "goals.button.discard"), callback_data=_data("gx", goal.id)))
     rows.append(row)
     return InlineKeyboardMarkup(rows)
@@ -118,16 +118,23 @@ def summary_keyboard(texts: Texts, lang: str, goal: GoalRecord, *, moderator: bo
             [
                 _letters(texts, lang, goal),
                 [InlineKeyboardButton(texts.label(lang, f"goals.button.{key}"), callback_data=_data("gs", goal.id))],
-                [InlineKeyboardButton(texts.label(lang, "goals.button.discard"), callback_data=_data("gx", goal.id))],
             ]
+            + (
+                []
+                if goal.returned
+                else [[InlineKeyboardButton(texts.label(lang, "goals.button.discard"), callback_data=_data("gx", goal.id))]]
+            )
         )
     if moderator and goal.status in ("proposed", "approved"):
         rows = [_letters(texts, lang, goal)]
+        if goal.flags and goal.author_id is not None:
+            rows.append([_back(texts, lang, goal)])
         last = []
         if goal.status == "proposed":
             last.append(
                 InlineKeyboardButton(
-                    texts.label(lang, "goals.button.approve"), callback_data=_data("gd", goal.id, "ok")
+                    texts.label(lang, "goals.button.approve_flagged" if goal.flags else "goals.button.approve"),
+                    callback_data=_data("gd", goal.id, "ok"),
                 )
             )
         last.append(
@@ -138,13 +145,22 @@ def summary_keyboard(texts: Texts, lang: str, goal: GoalRecord, *, moderator: bo
     return None
 
 
+def _back(texts: Texts, lang: str, goal: GoalRecord) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        _label(texts.label(lang, "goals.button.back", name=goal.author_name or "")), callback_data=_data("gd", goal.id, "back")
+    )
+
+
 def decision_keyboard(texts: Texts, lang: str, goal: GoalRecord) -> InlineKeyboardMarkup:
-    """For the moderator, under a member's proposed goal: approve, adjust, drop."""
+    """For the moderator, under a member's proposed goal: approve, adjust, drop; with flags first
+    "send back", and approving says it is done anyway."""
+    approve = "approve_flagged" if goal.flags else "approve"
     return InlineKeyboardMarkup(
-        [
+        ([[_back(texts, lang, goal)]] if goal.flags and goal.author_id is not None else [])
+        + [
             [
                 InlineKeyboardButton(
-                    texts.label(lang, "goals.button.approve"), callback_data=_data("gd", goal.id, "ok")
+                    texts.label(lang, f"goals.button.{approve}"), callback_data=_data("gd", goal.id, "ok")
                 ),
                 InlineKeyboardButton(
                     texts.label(lang, "goals.button.edit"), callback_data=_data("gd", goal.id, "edit")

@@ -123,7 +123,13 @@ async def test_member_proposes_with_flags_and_the_moderator_approves(harness: Ha
     proposal = latest_with_prefix(core, anne["id"], "gd:")
     assert proposal["text"].startswith("📬 Nieuw voorstel van Bart")
     assert "(zo gelaten door de auteur)" in proposal["text"]
-    assert data_of(proposal, "gd:") == [f"gd:{goal.id}:ok", f"gd:{goal.id}:edit", f"gd:{goal.id}:drop"]
+    # Flags left: "send back" comes first (tests/conversations/test_goal_send_back.py).
+    assert data_of(proposal, "gd:") == [
+        f"gd:{goal.id}:back",
+        f"gd:{goal.id}:ok",
+        f"gd:{goal.id}:edit",
+        f"gd:{goal.id}:drop",
+    ]
 
     # Not the moderator: refused, nothing changes.
     query = await harness.forge_press(chris, core.sent_messages(chris["id"])[-1], f"gd:{goal.id}:ok")
@@ -142,7 +148,7 @@ async def test_member_proposes_with_flags_and_the_moderator_approves(harness: Ha
 
     await harness.say(chris, group, "/doelen")
     listing = harness.last_text(group)
-    assert "#1 ✅ Meer medewerkers komen met de fiets naar het werk · goedgekeurd" in listing
+    assert "#1 ☑️ Meer medewerkers komen met de fiets naar het werk · goedgekeurd" in listing
     assert "⚠️ geen getal, geen startwaarde, eigenaar vaag (zo gelaten)" in listing
 
 

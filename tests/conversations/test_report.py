@@ -158,7 +158,9 @@ async def test_report_from_an_early_trajectory_to_the_decision(harness: Harness)
     await harness.say(
         anne, group, "/beslissing goedgekeurd 12 december 2026 Het college gaat akkoord met de drie thema's"
     )
-    announced = harness.last_text(group)
+    # The announcement, then (green light, approved goals) the follow-up's plan (test_goal_followup.py).
+    announced = harness.bot_texts(group)[-2]
+    assert harness.last_text(group).startswith("📈 Opvolging van de doelen")
     assert announced.startswith("🏛 Beslissing van het college van 12 december 2026\nGroen licht")
     assert "Opmerkingen: Het college gaat akkoord met de drie thema's" in announced
 

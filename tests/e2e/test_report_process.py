@@ -186,7 +186,8 @@ def test_a_whole_trajectory_from_themes_to_closing(fake_server, database_url: st
         assert "✓ De SMART-check vindt niets meer." in summary["text"]
         press(core, anne, summary, buttons(summary, "gs:")[0], "is goedgekeurd")
         listing = say(core, bart, group, "/doelen", "SMART-doelen")["text"]
-        assert "#1 ✅ Duurzaamheidscriteria" in listing and "geen datum" in listing
+        # Approved with a flag left: not counted as ready (☑️), Anne's goal without flags is (✅).
+        assert "#1 ☑️ Duurzaamheidscriteria" in listing and "geen datum" in listing
         assert "#2 ✅ Alle brieven aan burgers in klare taal · goedgekeurd · SMART ✓" in listing
 
         # Step 8: every member answers privately, Dirk skips the second question; the last one
@@ -228,7 +229,8 @@ def test_a_whole_trajectory_from_themes_to_closing(fake_server, database_url: st
         answers = [answer for texts in EVALUATION.values() for answer in texts if answer is not None]
         for expected in (
             "De kopgroep koos 3 prioritaire thema's: Duurzaam aankopen, Toegankelijkheid en Klimaatadaptatie.",
-            "Er liggen 2 SMART-doelen klaar.",
+            "Er ligt 1 SMART-doel klaar.",
+            "Doel 1 is goedgekeurd, maar nog niet klaar",
             "De kopgroep telt 4 leden, van wie 1 moderator.",
             "8. Waardig werk en economische groei; 12. Verantwoorde consumptie en productie",
             "Aankopen hebben de grootste impact",

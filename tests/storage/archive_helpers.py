@@ -24,6 +24,10 @@ from storage.models import (
     Evaluation,
     EvaluationAnswer,
     EvaluationDelivery,
+    FollowupGoal,
+    FollowupPlan,
+    FollowupReport,
+    FollowupRound,
     GlossaryTerm,
     Goal,
     GoodPractice,
@@ -209,18 +213,34 @@ def seed(session: Session, *, chat_id: int = -7001, users: tuple[TelegramUser, .
             ),
         ]
     )
+    goal = Goal(
+        trajectory_id=tid,
+        theme_id=themes[0].id,
+        number=1,
+        author_id=pid[1],
+        status="approved",
+        specific="Minder papier",
+        target="-30%",
+        flags='["no_baseline"]',
+        created_at=T0,
+        updated_at=T0,
+    )
+    session.add(goal)
+    session.flush()
+    followup_round = FollowupRound(
+        trajectory_id=tid, number=1, kind="regular", due_at=T0 + timedelta(days=90), state="closed"
+    )
+    session.add_all(
+        [
+            FollowupPlan(trajectory_id=tid, cadence="quarterly", started_at=T0),
+            FollowupGoal(goal_id=goal.id, trajectory_id=tid, person_id=pid[1], deadline_on=date(2027, 12, 31)),
+            followup_round,
+        ]
+    )
+    session.flush()
     session.add(
-        Goal(
-            trajectory_id=tid,
-            theme_id=themes[0].id,
-            number=1,
-            author_id=pid[1],
-            status="approved",
-            specific="Minder papier",
-            target="-30%",
-            flags='["no_baseline"]',
-            created_at=T0,
-            updated_at=T0,
+        FollowupReport(
+            goal_id=goal.id, round_id=followup_round.id, person_id=pid[1], value=-10.0, note="Printers weg", reported_at=T0
         )
     )
     session.add(

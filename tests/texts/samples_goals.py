@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from storage.records import GoalOverview, GoalRecord, GoalTheme, TrajectoryRecord
 
 TRAJECTORY = TrajectoryRecord(
@@ -129,7 +131,12 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             (goal(2, "dropped", FLAGGED), FLAG_TEXTS, "decided"),
             (EMPTY, [], "review"),
         )
+    ]
+    + [
+        {"goal": dataclasses.replace(goal(2, "draft", FLAGGED), returned=True), "flags": FLAG_TEXTS, "heading": "returned", "delivered": delivered}
+        for delivered in (True, False)
     ],
+    "goals/returned": [{"goal": dataclasses.replace(goal(2, "draft", FLAGGED), returned=True), "flags": FLAG_TEXTS}],
     "goals/problem": [
         {"code": code, "limit": 1000}
         for code in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.documents.chart import ChartLabels, render_chart
 from bot.documents.report.outline import MIN_VOTERS_FOR_FIGURES
 from bot.render import Texts
+from method.followup import STATUSES
 from storage.records import ReportData
 
 
@@ -30,3 +31,12 @@ def round_charts(data: ReportData, texts: Texts, lang: str) -> dict[int, bytes]:
             labels=labels,
         )
     return charts
+
+
+def followup_chart(data: ReportData, texts: Texts, lang: str) -> bytes:
+    """The follow-up chart the group sees with /voortgang: each goal's path and its reports."""
+    from bot.documents.progress_chart import render_progress
+
+    words = {status: texts.label(lang, f"followup.status.{status}") for status in STATUSES}
+    words.update(path=texts.label(lang, "followup.chart.path"), reported=texts.label(lang, "followup.chart.reported"))
+    return render_progress(data.followup, words)

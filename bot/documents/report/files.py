@@ -7,10 +7,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.documents.report.charts import round_charts
+from bot.documents.report.charts import followup_chart, round_charts
 from bot.documents.report.docx_writer import build_docx
 from bot.documents.report.html import build_html
 from bot.documents.report.markdown import build_markdown, markdown_zip, pictures
+from bot.documents.report.outline import FOLLOWUP_CHART
 from bot.render import Texts
 from storage.records import ReportData
 
@@ -44,6 +45,8 @@ def build_report(data: ReportData, texts: Texts, template: bytes | None = None) 
     the house style for the DOCX (house_style.py)."""
     lang = texts.lang(data.language)
     charts = round_charts(data, texts, lang)
+    if data.followup:
+        charts[FOLLOWUP_CHART] = followup_chart(data, texts, lang)
     stem = "-".join(
         part
         for part in (texts.label(lang, "report.file.name"), slug(data.organisation or ""), data.on.isoformat())

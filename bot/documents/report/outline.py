@@ -22,6 +22,7 @@ from method.voting.concordance import describe_agreement
 from method.voting.thresholds import floor_percent, floor_to
 from storage.records import ReportData, ReportGoal, ReportRound
 
+FOLLOWUP_CHART = -1  # the follow-up chart's key in ``charts`` (rounds have numbers from 1)
 MIN_VOTERS_FOR_FIGURES = 3  # as in the group: fewer voters, and figures would reveal a vote
 GOAL_PARTS = ("specific", "indicator", "baseline", "target", "owner", "means", "deadline", "milestones")
 EVALUATION_QUESTIONS = ("continuity", "view", "maturity")
@@ -120,6 +121,7 @@ def outline(data: ReportData, words: Words, charts: Mapping[int, bytes]) -> tupl
         _dreams,
         _goals,
         _decision,
+        _followup,
         _evaluation,
     ):
         blocks.extend(section(data, words, charts))
@@ -131,8 +133,17 @@ def _summary(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Bl
     chosen = [theme.name for theme in data.chosen]
     if chosen:
         out.append(Paragraph(w.count("doc.summary_themes", len(chosen), names=w.join(chosen))))
+        # Only an approved goal the SMART check no longer flags counts as ready.
         approved = [goal for goal in data.goals if goal.status == "approved"]
-        out.append(Paragraph(w.count("doc.summary_goals", len(approved)) if approved else w("doc.summary_no_goals")))
+        ready = [goal for goal in approved if not goal.flags]
+        not_ready = [goal for goal in approved if goal.flags]
+        if ready:
+            out.append(Paragraph(w.count("doc.summary_goals", len(ready))))
+        elif not not_ready:
+            out.append(Paragraph(w("doc.summary_no_goals")))
+        if not_ready:
+            numbers = w.join([str(goal.number) for goal in not_ready])
+            out.append(Paragraph(w.count("doc.summary_goals_open", len(not_ready), numbers=numbers)))
         out.append(Paragraph(w.count("doc.summary_ask", len(chosen))))
     else:
         out.append(Paragraph(w("doc.summary_no_themes")))
@@ -340,6 +351,8 @@ def _goal(goal: ReportGoal, w: Words) -> list[Block]:
     out.append(Table((w("doc.col_part"), w("doc.col_text")), rows))
     if goal.status != "approved":
         out.append(Paragraph(w("doc.goal_proposed"), italic=True))
+    elif goal.flags:
+        out.append(Paragraph(w("doc.goal_not_ready"), italic=True))
     if goal.flags:
         out.append(Paragraph(w("doc.goal_flags")))
         out.append(Bullets(tuple((w.optional(f"goals.flag.{code}") or code, ()) for code in goal.flags)))
@@ -371,6 +384,46 @@ def _decision(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[B
         (w.date(d.decided_on), w(f"outcome.{d.outcome}"), d.remarks or w("doc.missing")) for d in data.decisions
     )
     return out + [Table(header, rows)]
+
+
+def _value(w: Words, value: float | None, unit: str | None) -> str:
+    if value is None:
+        return w("doc.missing")
+    return f"{w.number(value)}%" if unit == "%" else f"{w.number(value)} {unit}" if unit else w.number(value)
+
+
+def _followup(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Block]:
+    """After the decision: each followed goal's reports and where it stands; only when reported on."""
+    if not data.followup:
+        return []
+    out: list[Block] = [Heading(1, w("doc.followup")), Paragraph(w("doc.followup_intro"))]
+    for goal in data.followup:
+        out.append(Heading(2, w("doc.goal", number=goal.number, theme=goal.theme_name)))
+        status = w.optional(f"followup.status.{goal.status}") or goal.status
+        line = [w("doc.followup_status", status=status)]
+        if goal.target_value is not None:
+            line.append(w("doc.followup_target", target=_value(w, goal.target_value, goal.unit)))
+        if goal.deadline_on is not None:
+            line.append(w("doc.followup_deadline", deadline=w.date(goal.deadline_on)))
+        out.append(Paragraph(" ".join(line)))
+        if goal.owner_name:
+            out.append(Paragraph(w("doc.followup_owner", name=goal.owner_name)))
+        if goal.reports:
+            header = (w("doc.col_date"), w("doc.col_value"), w("doc.col_happened"))
+            rows = tuple(
+                (
+                    w.date(report.reported_at.date()),
+                    _value(w, report.value, goal.unit),
+                    report.note or (w("doc.followup_same") if not report.changed else w("doc.missing")),
+                )
+                for report in goal.reports
+            )
+            out.append(Table(header, rows, numeric=(1,)))
+        else:
+            out.append(Paragraph(w("doc.followup_no_report"), italic=True))
+    if FOLLOWUP_CHART in charts:
+        out.append(Picture(charts[FOLLOWUP_CHART], w("doc.followup_chart"), "opvolging.png"))
+    return out
 
 
 def _evaluation(data: ReportData, w: Words, charts: Mapping[int, bytes]) -> list[Block]:
