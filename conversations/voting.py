@@ -168,9 +168,12 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
 
 async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:
     """Close the round (when the quorum allows, or forced) and post what it gave."""
-    result = await context.db.run(voting.close, round_id, by=by, force=force)
+    result = await context.db.run(voting.close, round_id, by=by, force=force, key=context.services.ballot_key)
     if result.round is None:
         return result
+    if result.status == "closed":
+        # Its own unit of work: no transaction writes ballots and members' rows together.
+        await context.db.run(voting.erase_drafts, result.round.trajectory_id)
     trajectory = await context.db.run(trajectories.by_id, result.round.trajectory_id)
     assert trajectory is not None
     lang = trajectory.language

@@ -1,34 +1,31 @@
 """A member's own ballot: reading it, and storing a score pressed on it.
 
-A score press is the commonest update of a round, so it is one unit of work of three statements:
-the presser's delivery in the round (with the round, the person and the trajectory), the round's
-themes with this ballot's scores, and the write. That first statement is also the check that the
-presser may vote here, which is why the guard skips its own lookup for presses (bot/guards.py).
-
-The statements are built once and run in a unit of work on a connection (``Database.run_short``),
-the common ones on the driver's cursor (storage/prepared.py): building a ``select()``, the ORM's
-loading of entities, its session and SQLAlchemy's work around each execution cost more than the
-database's own work.
+A score press is the commonest update of a round. It touches the person side only: the presser's
+delivery row, where their scores are sealed while the round is open (storage/voting/casting.py).
+It is one unit of work of three plain Core statements: the presser's delivery in the round (with
+the round, the person, the trajectory and the sealed draft; also the check that they may vote
+here, which is why the guard skips its own lookup for presses, bot/guards.py), the round's themes,
+and the write of the resealed draft. Statements are built once, at import.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
-from method.anonymity import pseudonym
+from method.anonymity import open_draft, pseudonym, seal_draft
 from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
-from storage.prepared import Prepared
 from storage.records import BallotView, ScorePress
 from storage.voting import ROUND_THEMES, ballot_themes, round_record
 
-_DELIVERY = Prepared(
+_DELIVERY = (
     select(
         *VotingRound.__table__.c,
         BallotDelivery.submitted.label("delivery_submitted"),
         BallotDelivery.page.label("delivery_page"),
         BallotDelivery.message_id.label("delivery_message_id"),
+        BallotDelivery.draft.label("delivery_draft"),
         Person.id.label("person_id"),
         Person.language.label("person_language"),
         Person.reachable.label("person_reachable"),
@@ -41,104 +38,101 @@ _DELIVERY = Prepared(
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
     .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
 )
-# The round's themes with this ballot's id and score, where there are.
-_THEMES_WITH_SCORES = Prepared(
-    ROUND_THEMES.add_columns(Ballot.id.label("ballot_id"), Score.score, Score.reason)
+# A closed round's ballot (the draft is gone): the themes with this ballot's scores.
+_THEMES_WITH_SCORES = (
+    ROUND_THEMES.add_columns(Score.score, Score.reason)
     .outerjoin(Ballot, and_(Ballot.round_id == RoundTheme.round_id, Ballot.pseudonym == bindparam("pseudonym")))
     .outerjoin(Score, and_(Score.ballot_id == Ballot.id, Score.theme_id == Theme.id))
 )
-# The rare paths (an outsider's press, a member's first score) go through SQLAlchemy's own
-# execution; the new ballot's id comes back from it on both databases.
 _LANGUAGE = (
     select(Person.language, Trajectory.language)
     .outerjoin(Trajectory, Trajectory.id == Person.current_trajectory_id)
     .where(Person.telegram_id == bindparam("telegram_id"))
 )
-_NEW_BALLOT = insert(Ballot.__table__).values(round_id=bindparam("round_id"), pseudonym=bindparam("pseudonym"), submitted=False)
-_ADD_SCORE = Prepared(
-    insert(Score.__table__).values(ballot_id=bindparam("ballot"), theme_id=bindparam("theme"), score=bindparam("value"))
+_SEAL = (
+    update(BallotDelivery)
+    .where(BallotDelivery.round_id == bindparam("round"), BallotDelivery.person_id == bindparam("person"))
+    .values(draft=bindparam("sealed"))
 )
-_CHANGE_SCORE = Prepared(
-    update(Score.__table__)
-    .where(Score.ballot_id == bindparam("ballot"), Score.theme_id == bindparam("theme"))
-    .values(score=bindparam("value"))
-)
-_REACHABLE = Prepared(update(Person.__table__).where(Person.id == bindparam("person")).values(reachable=True))
-_SET_PAGE = Prepared(
-    update(BallotDelivery.__table__)
+_REACHABLE = update(Person).where(Person.id == bindparam("person")).values(reachable=True)
+_SET_PAGE = (
+    update(BallotDelivery)
     .where(BallotDelivery.round_id == bindparam("round_id"), BallotDelivery.person_id == bindparam("person"))
     .values(page=bindparam("page"))
 )
 
 
-class _Themes:
-    """The rows of ``_THEMES_WITH_SCORES``: the themes, and this ballot's scores and reasons."""
+class _Ballot:
+    """The themes of the round and this member's scores and reasons."""
 
-    def __init__(self, rows: list[Any]) -> None:
-        self.themes = ballot_themes(rows)
-        self.scores: dict[int, int] = {}
-        self.reasons: dict[int, str] = {}
-        self.ballot_id: int | None = None
-        for row in rows:
-            self.ballot_id = row.ballot_id
-            if row.score is not None:
-                self.scores[row.id] = row.score
-            if row.reason:
-                self.reasons[row.id] = row.reason
+    def __init__(self, themes: Any, scores: dict[int, int], reasons: dict[int, str]) -> None:
+        self.themes = themes
+        self.scores = scores
+        self.reasons = reasons
 
 
-def _view(found: Any, themes: _Themes, *, page: int | None = None) -> BallotView:
+def _own(connection: Connection, found: Any, key: bytes) -> _Ballot:
+    """The member's scores: from the sealed draft while there is one, else from their ballot."""
+    if found.delivery_draft is not None or found.status == "open":
+        scores, reasons = open_draft(key, found.id, found.person_id, found.delivery_draft)
+        return _Ballot(ballot_themes(connection.execute(ROUND_THEMES, {"round_id": found.id})), scores, reasons)
+    name = pseudonym(key, found.id, found.person_id)
+    rows = connection.execute(_THEMES_WITH_SCORES, {"round_id": found.id, "pseudonym": name}).all()
+    scores = {row.id: row.score for row in rows if row.score is not None}
+    reasons = {row.id: row.reason for row in rows if row.reason}
+    return _Ballot(ballot_themes(rows), scores, reasons)
+
+
+def _view(found: Any, ballot: _Ballot, *, page: int | None = None) -> BallotView:
     return BallotView(
         round=round_record(found),
         trajectory_title=found.trajectory_organisation or found.trajectory_title,
         language=found.person_language or found.trajectory_language,
-        themes=themes.themes,
-        scores=themes.scores,
-        reasons=themes.reasons,
+        themes=ballot.themes,
+        scores=ballot.scores,
+        reasons=ballot.reasons,
         submitted=found.delivery_submitted,
         page=found.delivery_page if page is None else page,
         message_id=found.delivery_message_id,
     )
 
 
-def ballot_view(connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None) -> BallotView | None:
+def ballot_view(
+    connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None
+) -> BallotView | None:
     """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
-    found = _DELIVERY.first(connection, round_id=round_id, telegram_id=telegram_id)
+    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     if found is None:
         return None
     if page is not None and page != found.delivery_page:
-        _SET_PAGE.run(connection, round_id=round_id, person=found.person_id, page=page)
-    name = pseudonym(key, round_id, found.person_id)
-    themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))
-    return _view(found, themes, page=page)
+        connection.execute(_SET_PAGE, {"round_id": round_id, "person": found.person_id, "page": page})
+    return _view(found, _own(connection, found, key), page=page)
 
 
-def record_score(connection: Connection, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes) -> ScorePress:
-    """Store a 1-3 score on the presser's own ballot.
+def record_score(
+    connection: Connection, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes
+) -> ScorePress:
+    """Store a 1-3 score on the presser's own (sealed) ballot.
 
     The status is ok | unchanged | closed | not_in_round | not_member | bad_score; the ballot to
     redraw comes with ok; the language is the presser's, for a refusal, when they are known."""
     if score not in (1, 2, 3):
         return ScorePress("bad_score", None, None)
-    found = _DELIVERY.first(connection, round_id=round_id, telegram_id=telegram_id)
+    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
     if found is None:
         known = connection.execute(_LANGUAGE, {"telegram_id": telegram_id}).first()
         return ScorePress("not_member", None, known and (known[0] or known[1]))
     language = found.person_language or found.trajectory_language
-    if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
-        _REACHABLE.run(connection, person=found.person_id)
     if found.status != "open":
         return ScorePress("closed", None, language)
-    name = pseudonym(key, round_id, found.person_id)
-    themes = _Themes(_THEMES_WITH_SCORES.rows(connection, round_id=round_id, pseudonym=name))
-    if all(theme.id != theme_id for theme in themes.themes):
+    ballot = _own(connection, found, key)
+    if all(theme.id != theme_id for theme in ballot.themes):
         return ScorePress("not_in_round", None, language)
-    if themes.scores.get(theme_id) == score:
+    if ballot.scores.get(theme_id) == score:
         return ScorePress("unchanged", None, language)
-    ballot_id = themes.ballot_id
-    if ballot_id is None:  # the member's first score in this round
-        ballot_id = connection.execute(_NEW_BALLOT, {"round_id": round_id, "pseudonym": name}).inserted_primary_key[0]
-    write = _CHANGE_SCORE if theme_id in themes.scores else _ADD_SCORE
-    write.run(connection, ballot=ballot_id, theme=theme_id, value=score)
-    themes.scores[theme_id] = score
-    return ScorePress("ok", _view(found, themes), language)
+    ballot.scores[theme_id] = score
+    sealed = seal_draft(key, round_id, found.person_id, ballot.scores, ballot.reasons)
+    connection.execute(_SEAL, {"round": round_id, "person": found.person_id, "sealed": sealed})
+    if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
+        connection.execute(_REACHABLE, {"person": found.person_id})
+    return ScorePress("ok", _view(found, ballot), language)

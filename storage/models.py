@@ -6,6 +6,7 @@ Only ``storage/`` imports this module; the rest of the code gets plain records
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -322,13 +323,24 @@ class RoundTheme(Base):
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
 
 
+def random_id() -> int:
+    """A random positive id that fits a signed 64-bit integer: says nothing of order."""
+    return secrets.randbelow(2**62) + 1
+
+
+# A random 64-bit id; on SQLite an INTEGER PRIMARY KEY, so the rowid is that random id.
+RandomId = BigInteger().with_variant(Integer, "sqlite")
+
+
 class Ballot(Base):
-    """A member's ballot in one round, under a pseudonym."""
+    """A member's ballot in one round, under a pseudonym: written when the round closes, all of the
+    round's ballots in one transaction, in a random order, under random ids (storage/voting/closing.py).
+    No timestamp: nothing here says when or in which order anyone voted."""
 
     __tablename__ = "ballot"
     __table_args__ = (UniqueConstraint("round_id", "pseudonym", name="uq_ballot_round_pseudonym"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(64))
     submitted: Mapped[bool] = mapped_column(default=False)
@@ -339,14 +351,16 @@ class Score(Base):
 
     __tablename__ = "score"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(RandomId, ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
 
 
 class BallotDelivery(Base):
-    """Who was sent a ballot in a round, where it is, and whether they submitted: no scores here."""
+    """Who was sent a ballot in a round, where it is, and whether they submitted. While the round
+    is open, ``draft`` holds the member's scores sealed with the ballot secret (method/anonymity.py);
+    it is erased once the round closes or is cancelled."""
 
     __tablename__ = "ballot_delivery"
 
@@ -356,6 +370,7 @@ class BallotDelivery(Base):
     page: Mapped[int] = mapped_column(Integer, default=0)
     submitted: Mapped[bool] = mapped_column(default=False)
     failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered
+    draft: Mapped[str | None] = mapped_column(Text)
 
 
 class RoundResult(Base):

@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Column, String, Table, delete, select, update
+from sqlalchemy import Column, String, Table, case, delete, select, update
 from sqlalchemy.orm import Session
 
-from method.anonymity import pseudonym
+from method.anonymity import open_draft, pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
@@ -109,28 +109,43 @@ def my_data(session: Session, telegram_id: int, key: bytes) -> dict[str, object]
 def _ballots(session: Session, person_id: int, key: bytes) -> list[dict[str, object]]:
     found = []
     rounds = session.execute(
-        select(VotingRound.id, VotingRound.trajectory_id, VotingRound.number)
+        select(
+            VotingRound.id,
+            VotingRound.trajectory_id,
+            VotingRound.number,
+            BallotDelivery.draft,
+            BallotDelivery.submitted,
+        )
         .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
         .where(BallotDelivery.person_id == person_id)
         .order_by(VotingRound.id)
     ).all()
-    for round_id, trajectory_id, number in rounds:
-        ballot = session.scalar(
-            select(Ballot).where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id))
-        )
-        if ballot is None:
-            continue
-        scores = session.execute(
-            select(Theme.name, Score.score, Score.reason)
-            .join(Theme, Theme.id == Score.theme_id)
-            .where(Score.ballot_id == ballot.id)
-            .order_by(Theme.position)
-        ).all()
+    for round_id, trajectory_id, number, draft, submitted in rounds:
+        if draft is not None:  # a round still open: the member's sealed draft
+            own, why = open_draft(key, round_id, person_id, draft)
+            names = dict(session.execute(select(Theme.id, Theme.name).where(Theme.id.in_(list(own)))).all())
+            positions = dict(session.execute(select(Theme.id, Theme.position).where(Theme.id.in_(list(own)))).all())
+            scores = [(names[t], own[t], why.get(t)) for t in sorted(own, key=lambda t: positions[t])]
+        else:
+            ballot = session.scalar(
+                select(Ballot).where(
+                    Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id)
+                )
+            )
+            if ballot is None:
+                continue
+            submitted = ballot.submitted
+            scores = session.execute(
+                select(Theme.name, Score.score, Score.reason)
+                .join(Theme, Theme.id == Score.theme_id)
+                .where(Score.ballot_id == ballot.id)
+                .order_by(Theme.position)
+            ).all()
         found.append(
             {
                 "trajectory_id": trajectory_id,
                 "round": number,
-                "submitted": ballot.submitted,
+                "submitted": submitted,
                 "scores": [{"theme": name, "score": score, "reason": reason} for name, score, reason in scores],
             }
         )
@@ -213,10 +228,15 @@ def _erase(session: Session, person: Person, key: bytes, now: datetime) -> None:
     # Ballots first: the pseudonym needs the id, and the deliveries say which rounds to look in.
     rounds = session.scalars(select(BallotDelivery.round_id).where(BallotDelivery.person_id == person.id)).all()
     for round_id in rounds:
+        # One statement over all the round's ballots: every row gets this transaction's id and
+        # keeps its place, so nothing tells which ballot was the forgotten member's.
+        own = pseudonym(key, round_id, person.id)
         session.execute(
             update(Ballot)
-            .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person.id))
-            .values(pseudonym=f"forgotten:{secrets.token_hex(16)}")
+            .where(Ballot.round_id == round_id)
+            .values(
+                pseudonym=case((Ballot.pseudonym == own, f"forgotten:{secrets.token_hex(16)}"), else_=Ballot.pseudonym)
+            )
         )
     for table, column in person_links():
         if table.name == "person":

@@ -271,6 +271,17 @@ def normalised(tables: dict[str, list[dict[str, object]]]) -> dict[str, list[dic
         for name, rows in tables.items()
         if specs[name].has_id
     }
+    # Ballot ids are random: ballots are ranked by what they hold (their round and scores).
+    content: dict[object, list[object]] = {}
+    for score in tables["score"]:
+        content.setdefault(score["ballot_id"], []).append(
+            (rank["theme"][score["theme_id"]], score["score"], score["reason"] or "")
+        )
+    held = {
+        row["id"]: (rank["voting_round"][row["round_id"]], sorted(content.get(row["id"], [])))
+        for row in tables["ballot"]
+    }
+    rank["ballot"] = {ballot_id: index for index, ballot_id in enumerate(sorted(held, key=lambda b: repr(held[b])))}
     result: dict[str, list[dict[str, object]]] = {}
     for name in EXPORTED:
         rows = []

@@ -21,10 +21,9 @@ async def test_statement_counts_do_not_grow_with_members_or_themes(harness: Harn
         assert more_members[action] == count, (action, count, more_members[action])
         assert more_themes[action] == count, (action, count, more_themes[action])
     assert more_themes["open round"] == small["open round"]
-    # A ballot press is the commonest update of a round: its delivery, the themes with the
-    # ballot's scores, the write (storage/ballots.py); the guard skips its lookup for it.
-    # Exactly: a count of 0 would mean the statements went uncounted (storage/prepared.py runs them
-    # past SQLAlchemy's execution and must still call its statement events).
+    # A ballot press is the commonest update of a round: the presser's delivery with their sealed
+    # draft, the round's themes, the write of the resealed draft (storage/ballots.py); the guard
+    # skips its lookup for it. Exactly 3, and it touches no ballot-side table (docs/privacy.md).
     assert small["ballot press"] == 3
     # A dream image: the guard's lookup, the chat's open questions (conversations/answers.py), then
     # one unit that reads the member's template, checks and stores (storage/dreams.add_own_image).
