@@ -53,6 +53,7 @@ from storage.models import (
     UTCDateTime,
     VotingRound,
 )
+from storage.voting.closing import FIGURES_MIN, PER_BALLOT_MIN
 
 # Table -> the column that ties a row to the trajectory (directly, or through a parent that is
 # exported before it). In insert order: a table comes after every table it points at.
@@ -103,7 +104,13 @@ OMITTED: dict[str, frozenset[str]] = {
     "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at"}),
     "person": frozenset({"reachable", "current_trajectory_id"}),
     "ballot": frozenset({"pseudonym"}),
+    "ballot_delivery": frozenset({"draft"}),  # sealed, and erased once the round is over
 }
+
+# Nothing of an open round's ballots leaves. A closed round's figures (and its ballots, counted,
+# without scores or pseudonym) leave where the group saw them; the scores per ballot only where
+# enough voted that none stands for one member (storage/voting/closing.py, docs/privacy.md).
+SCORES_FROM, FIGURES_FROM = PER_BALLOT_MIN, FIGURES_MIN
 
 # Message ids of the old chats mean nothing in the new group: emptied on restore.
 MESSAGE_IDS: dict[str, str] = {
@@ -229,6 +236,11 @@ def export_trajectory(session: Session, trajectory_id: int) -> Tables:
         else:
             parent = next(iter(model.__table__.c[scope].foreign_keys)).column.table.name
             wanted = ids[parent]
+        if name in ("ballot", "round_result"):  # a closed round's ballots, counted: no scores, no pseudonym
+            wanted = _rounds_with_ballots(session, wanted, FIGURES_FROM)
+        if name == "score":  # scores per ballot only where five or more voted
+            scored = _rounds_with_ballots(session, {row["round_id"] for row in tables["ballot"]}, SCORES_FROM)  # type: ignore[misc]
+            wanted = {row["id"] for row in tables["ballot"] if row["round_id"] in scored}  # type: ignore[misc]
         rows = (
             session.scalars(
                 select(model).where(model.__table__.c[scope].in_(wanted)).order_by(*model.__table__.primary_key.columns)
@@ -247,6 +259,21 @@ def export_trajectory(session: Session, trajectory_id: int) -> Tables:
     persons = session.scalars(select(Person).where(Person.id.in_(people)).order_by(Person.id)).all() if people else []
     tables["person"] = [_plain(specs["person"], row) for row in persons]
     return {name: tables[name] for name in EXPORTED}
+
+
+def _rounds_with_ballots(session: Session, rounds: set[int], least: int) -> set[int]:
+    """Of these rounds, the closed ones with at least ``least`` submitted ballots: an open
+    round's ballots and scores never leave, nor a small round's."""
+    if not rounds:
+        return set()
+    found = session.execute(
+        select(VotingRound.id)
+        .join(Ballot, Ballot.round_id == VotingRound.id)
+        .where(VotingRound.id.in_(rounds), VotingRound.status == "closed", Ballot.submitted.is_(True))
+        .group_by(VotingRound.id)
+        .having(func.count(Ballot.id) >= least)
+    )
+    return set(found.scalars())
 
 
 def _plain(spec: TableSpec, row: object) -> dict[str, object]:

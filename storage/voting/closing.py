@@ -43,6 +43,9 @@ from storage.records import (
 from storage.voting.rounds import _last_closed, _tiebreak_plan, quorum_needed, round_record
 
 log = logging.getLogger("kopgroep.voting")
+# Below these, a ballot or a figure comes close to one member's vote (docs/privacy.md).
+PER_BALLOT_MIN = 5
+FIGURES_MIN = 3
 
 # --- closing --------------------------------------------------------------------------------
 
@@ -292,26 +295,41 @@ def member_feedback(session: Session, round_id: int, key: bytes) -> list[MemberF
 
 
 def export_rows(session: Session, trajectory_id: int) -> ExportRows:
-    """Every closed round: one row per ballot (pseudonym, never a user id) and per theme figures."""
-    ballots = session.execute(
+    """Closed rounds only. Per-ballot rows (numbered within the round, never a person or a
+    pseudonym) only for rounds with at least ``PER_BALLOT_MIN`` ballots; figures per theme only
+    for rounds with at least ``FIGURES_MIN`` voters, as the group sees them."""
+    counts = dict(
+        session.execute(
+            select(VotingRound.id, func.count(Ballot.id))
+            .join(Ballot, Ballot.round_id == VotingRound.id)
+            .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed", Ballot.submitted.is_(True))
+            .group_by(VotingRound.id)
+        ).all()
+    )
+    per_ballot = [r for r, n in counts.items() if n >= PER_BALLOT_MIN]
+    with_figures = [r for r, n in counts.items() if n >= FIGURES_MIN]
+    rows = session.execute(
         select(VotingRound.number, Ballot.pseudonym, Theme.position, Theme.name, Score.score, Score.reason)
         .join(Ballot, Ballot.round_id == VotingRound.id)
         .join(Score, Score.ballot_id == Ballot.id)
         .join(Theme, Theme.id == Score.theme_id)
-        .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed", Ballot.submitted.is_(True))
+        .where(VotingRound.id.in_(per_ballot), Ballot.submitted.is_(True))
         .order_by(VotingRound.number, Ballot.pseudonym, Theme.position)
     ).all()
+    numbers: dict[tuple[int, str], int] = {}
+    ballots = []
+    for number, name, position, theme, score, reason in rows:
+        if (number, name) not in numbers:
+            numbers[(number, name)] = sum(1 for key in numbers if key[0] == number) + 1
+        ballots.append((number, numbers[(number, name)], position, theme, score, reason))
     figures = session.execute(
         select(VotingRound.number, Theme.position, Theme.name, RoundResult)
         .join(RoundResult, RoundResult.round_id == VotingRound.id)
         .join(Theme, Theme.id == RoundResult.theme_id)
-        .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed")
+        .where(VotingRound.id.in_(with_figures))
         .order_by(VotingRound.number, RoundResult.rank, Theme.position)
     ).all()
     return ExportRows(
-        ballots=[tuple(r) for r in ballots],
-        figures=[
-            (n, p, name, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.rank)
-            for n, p, name, r in figures
-        ],
+        ballots=ballots,
+        figures=[(n, p, name, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.rank) for n, p, name, r in figures],
     )

@@ -163,6 +163,11 @@ def seed(session: Session, *, chat_id: int = -7001, users: tuple[TelegramUser, .
             ]
         )
         session.add(BallotDelivery(round_id=vround.id, person_id=person_id, message_id=500 + person_id, submitted=True))
+    # A fifth ballot, of a member who has since been forgotten: five ballots, so they are exported.
+    fifth = Ballot(round_id=vround.id, pseudonym="forgotten:0123456789abcdef", submitted=True)
+    session.add(fifth)
+    session.flush()
+    session.add_all([Score(ballot_id=fifth.id, theme_id=t.id, score=2) for t in themes])
     for rank, theme in enumerate(themes, start=1):
         session.add(
             RoundResult(
