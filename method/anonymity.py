@@ -40,6 +40,23 @@ def _context(round_id: int, person_id: int) -> bytes:
     return f"draft:{round_id}:{person_id}".encode()
 
 
+def seal_text(key: bytes, context: str, text: str) -> str:
+    """A text sealed for one row (``context`` names it), padded to a multiple of ``DRAFT_BLOCK``."""
+    plain = json.dumps(text).encode()
+    plain += b" " * (-len(plain) % DRAFT_BLOCK)
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(_draft_key(key)).encrypt(nonce, plain, context.encode())).decode()
+
+
+def open_text(key: bytes, context: str, sealed: str) -> str:
+    raw = base64.b64decode(sealed)
+    try:
+        plain = AESGCM(_draft_key(key)).decrypt(raw[:12], raw[12:], context.encode())
+    except InvalidTag:
+        raise ValueError("text sealed with another key or for another row") from None
+    return str(json.loads(plain))
+
+
 def seal_draft(key: bytes, round_id: int, person_id: int, scores: dict[int, int], reasons: dict[int, str]) -> str:
     """The draft's scores and reasons, sealed (base64 text for a Text column)."""
     plain = json.dumps(

@@ -651,3 +651,27 @@ class ScreenLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnonymousAnswer(Base):
+    """An anonymous dialogue answer waiting for /volgende: sealed with the ballot secret in the
+    author's own row (method/anonymity.py). /volgende (or the end) writes the question's answers
+    as contributions without an author, all at once and in a random order, and deletes these."""
+
+    __tablename__ = "anonymous_answer"
+
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False, default=random_id)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
+class AnswerCount(Base):
+    """How many anonymous answers a member gave in a dialogue: a count without text, for /deelname."""
+
+    __tablename__ = "answer_count"
+
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

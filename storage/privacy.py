@@ -28,6 +28,8 @@ from method.anonymity import open_draft, pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
+    AnonymousAnswer,
+    AnswerCount,
     Ballot,
     BallotDelivery,
     Base,
@@ -285,6 +287,8 @@ PURGED = frozenset(
         "membership",
         "prompt",
         "contribution",
+        "anonymous_answer",
+        "answer_count",
         "dream_image",
         "dream_done",
         "reminder",
@@ -306,6 +310,8 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     )
     dialogues = select(Dialogue.id).where(Dialogue.trajectory_id == tid).scalar_subquery()
     session.execute(update(Contribution).where(Contribution.dialogue_id.in_(dialogues)).values(person_id=None))
+    session.execute(delete(AnonymousAnswer).where(AnonymousAnswer.dialogue_id.in_(dialogues)))
+    session.execute(delete(AnswerCount).where(AnswerCount.dialogue_id.in_(dialogues)))
     session.execute(update(DreamImage).where(DreamImage.trajectory_id == tid).values(person_id=None))
     session.execute(update(Goal).where(Goal.trajectory_id == tid).values(author_id=None))
     session.execute(update(CouncilDecision).where(CouncilDecision.trajectory_id == tid).values(recorded_by_id=None))

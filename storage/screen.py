@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from method.screen_link import TokenParts
-from storage import dialogue, dreams, goals, reminders, synthesis, voting
+from storage import answers, dialogue, dreams, goals, reminders, synthesis, voting
 from storage.convert import trajectory_record
 from storage.models import (
     BallotDelivery,
@@ -289,7 +289,7 @@ def scene_data(session: Session, trajectory_id: int, scene: str, now: datetime) 
         status = dialogue.status(session, trajectory_id)
         if status is not None:
             answered = (
-                dialogue.answered(session, status.dialogue.id, status.question.id) if status.question is not None else 0
+                answers.answered(session, status.dialogue.id, status.question.id) if status.question is not None else 0
             )
             return SceneData(scene, dialogue=status, answered=answered, shared=dialogue.shared_answers(session, trajectory_id))
         digest = dialogue.last_digest(session, trajectory_id)

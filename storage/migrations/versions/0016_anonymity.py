@@ -1,4 +1,4 @@
-"""ballots filled in under seal, written at the close under random ids
+"""ballots and anonymous answers held under seal, written at the close (or /volgende) unlinked
 
 Revision ID: 0016_anonymity
 Revises: 0015_screen
@@ -22,6 +22,46 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("ballot_delivery", schema=None) as batch_op:
         batch_op.add_column(sa.Column("draft", sa.Text(), nullable=True))
+    op.create_table(
+        "anonymous_answer",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False),
+        sa.Column("dialogue_id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("sealed", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dialogue_id"], ["dialogue.id"], name=op.f("fk_anonymous_answer_dialogue_id_dialogue"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_anonymous_answer_person_id_person"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["question_id"], ["question.id"], name=op.f("fk_anonymous_answer_question_id_question"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_anonymous_answer")),
+    )
+    with op.batch_alter_table("anonymous_answer", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_anonymous_answer_dialogue_id"), ["dialogue_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_anonymous_answer_person_id"), ["person_id"], unique=False)
+    op.create_table(
+        "answer_count",
+        sa.Column("dialogue_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dialogue_id"], ["dialogue.id"], name=op.f("fk_answer_count_dialogue_id_dialogue"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_answer_count_person_id_person"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("dialogue_id", "person_id", name=op.f("pk_answer_count")),
+    )
+    # Anonymous answers given before: counted for /deelname, then no longer tied to their author.
+    op.execute(
+        "INSERT INTO answer_count (dialogue_id, person_id, answers) SELECT dialogue_id, person_id, count(*) "
+        "FROM contribution WHERE anonymous AND person_id IS NOT NULL GROUP BY dialogue_id, person_id"
+    )
+    op.execute("UPDATE contribution SET person_id = NULL WHERE anonymous")
     if op.get_bind().dialect.name == "postgresql":
         op.alter_column("score", "ballot_id", type_=sa.BigInteger(), existing_nullable=False)
         op.alter_column("ballot", "id", type_=sa.BigInteger(), existing_nullable=False, server_default=None)
@@ -41,5 +81,10 @@ def downgrade() -> None:
             server_default=sa.text("nextval('ballot_id_seq')"),
         )
         op.alter_column("score", "ballot_id", type_=sa.Integer(), existing_nullable=False)
+    op.drop_table("answer_count")
+    with op.batch_alter_table("anonymous_answer", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_anonymous_answer_person_id"))
+        batch_op.drop_index(batch_op.f("ix_anonymous_answer_dialogue_id"))
+    op.drop_table("anonymous_answer")
     with op.batch_alter_table("ballot_delivery", schema=None) as batch_op:
         batch_op.drop_column("draft")
