@@ -112,7 +112,7 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "not_member")
         return
     key = context.services.ballot_key
-    press = await context.db.run_short(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
+    press = await context.db.run_once(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
     if press.language:
         context.lang = context.texts.lang(press.language)
     if press.status not in ("ok", "unchanged"):

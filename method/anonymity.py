@@ -22,61 +22,48 @@ def pseudonym(key: bytes, round_id: int, person_id: int) -> str:
     return hmac.new(key, f"ballot:{round_id}:{person_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-# --- a ballot being filled in --------------------------------------------------------------
-# While a round is open, a member's scores live only in their own delivery row, sealed with a key
-# derived from the ballot secret (AES-GCM, the row's round and person as associated data, so a
-# sealed draft cannot be moved to another row). The ballot table gets its rows only when the
-# round closes, all in one transaction and in a random order: nothing in the ballot table says
-# when, or in which order, anyone voted.
+# --- a ballot being filled in, an anonymous answer waiting --------------------------------------
+# While a round is open, each score a member gives lives only in a person-side row of its own
+# (``draft_score``), sealed with a key derived from the ballot secret (AES-GCM; the row's round,
+# member and theme as associated data, so a sealed cell cannot be moved to another row). The
+# ballot table gets its rows only when the round closes, all in one transaction and in a random
+# order: nothing in the ballot table says when, or in which order, anyone voted. Every cell is
+# padded to one length, so a score and a score with its reason look alike.
 
-DRAFT_BLOCK = 512  # sealed drafts are padded to a multiple of this, so their length says little
+BLOCK = 1024  # sealed texts are padded to a multiple of this: a cell with a 200-character reason fits one
 
 
-def _draft_key(key: bytes) -> bytes:
+def _seal_key(key: bytes) -> bytes:
     return hmac.new(key, b"kopgroep:draft", hashlib.sha256).digest()
 
 
-def _context(round_id: int, person_id: int) -> bytes:
-    return f"draft:{round_id}:{person_id}".encode()
-
-
 def seal_text(key: bytes, context: str, text: str) -> str:
-    """A text sealed for one row (``context`` names it), padded to a multiple of ``DRAFT_BLOCK``."""
-    plain = json.dumps(text).encode()
-    plain += b" " * (-len(plain) % DRAFT_BLOCK)
+    """A text sealed for one row (``context`` names it), padded to a multiple of ``BLOCK``."""
+    plain = json.dumps(text, ensure_ascii=False).encode()
+    plain += b" " * (-len(plain) % BLOCK)
     nonce = os.urandom(12)
-    return base64.b64encode(nonce + AESGCM(_draft_key(key)).encrypt(nonce, plain, context.encode())).decode()
+    return base64.b64encode(nonce + AESGCM(_seal_key(key)).encrypt(nonce, plain, context.encode())).decode()
 
 
 def open_text(key: bytes, context: str, sealed: str) -> str:
+    """The text of ``seal_text``; ValueError when it was sealed with another key or for another row."""
     raw = base64.b64decode(sealed)
     try:
-        plain = AESGCM(_draft_key(key)).decrypt(raw[:12], raw[12:], context.encode())
+        plain = AESGCM(_seal_key(key)).decrypt(raw[:12], raw[12:], context.encode())
     except InvalidTag:
         raise ValueError("text sealed with another key or for another row") from None
     return str(json.loads(plain))
 
 
-def seal_draft(key: bytes, round_id: int, person_id: int, scores: dict[int, int], reasons: dict[int, str]) -> str:
-    """The draft's scores and reasons, sealed (base64 text for a Text column)."""
-    plain = json.dumps(
-        {"s": {str(k): v for k, v in scores.items()}, "r": {str(k): v for k, v in reasons.items()}}
-    ).encode()
-    plain += b" " * (-len(plain) % DRAFT_BLOCK)
-    nonce = os.urandom(12)
-    sealed = AESGCM(_draft_key(key)).encrypt(nonce, plain, _context(round_id, person_id))
-    return base64.b64encode(nonce + sealed).decode()
+def _cell(round_id: int, telegram_id: int, theme_id: int) -> str:
+    return f"score:{round_id}:{telegram_id}:{theme_id}"
 
 
-def open_draft(key: bytes, round_id: int, person_id: int, sealed: str | None) -> tuple[dict[int, int], dict[int, str]]:
-    """(scores, reasons) of a sealed draft; empty for none. Raises ValueError for a draft that
-    was not sealed with this key for this row."""
-    if not sealed:
-        return {}, {}
-    raw = base64.b64decode(sealed)
-    try:
-        plain = AESGCM(_draft_key(key)).decrypt(raw[:12], raw[12:], _context(round_id, person_id))
-    except InvalidTag:
-        raise ValueError("draft sealed with another key or for another row") from None
-    data = json.loads(plain)
-    return {int(k): int(v) for k, v in data["s"].items()}, {int(k): str(v) for k, v in data["r"].items()}
+def seal_score(key: bytes, round_id: int, telegram_id: int, theme_id: int, score: int, reason: str | None) -> str:
+    """One score (1-3) and its reason, sealed for the member's cell of that theme."""
+    return seal_text(key, _cell(round_id, telegram_id, theme_id), json.dumps([score, reason], ensure_ascii=False))
+
+
+def open_score(key: bytes, round_id: int, telegram_id: int, theme_id: int, sealed: str) -> tuple[int, str | None]:
+    score, reason = json.loads(open_text(key, _cell(round_id, telegram_id, theme_id), sealed))
+    return int(score), reason

@@ -92,6 +92,7 @@ LEFT_OUT: dict[str, str] = {
     "prompt": "questions the bot waits an answer to belong to messages in the old chats",
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
     "undelivered": "who missed a message in the old chats; the moderator was told there",
+    "draft_score": "scores of a round still open, sealed with this installation's secret: an open round's ballots never leave",
     "anonymous_answer": "anonymous answers still sealed (the next question not asked yet): they belong to the old group's running dialogue",
     "answer_count": "how many anonymous answers each member gave: for /deelname in the old group only, never next to an answer",
     "screen_link": "links to the meeting room's screen are credentials of one session: ask a new one with /scherm",
@@ -106,7 +107,6 @@ OMITTED: dict[str, frozenset[str]] = {
     "trajectory": frozenset({"chat_id", "join_token", "active", "purged_at"}),
     "person": frozenset({"reachable", "current_trajectory_id"}),
     "ballot": frozenset({"pseudonym"}),
-    "ballot_delivery": frozenset({"draft"}),  # sealed, and erased once the round is over
 }
 
 # Nothing of an open round's ballots leaves. A closed round's figures (and its ballots, counted,

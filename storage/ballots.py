@@ -1,31 +1,43 @@
 """A member's own ballot: reading it, and storing a score pressed on it.
 
 A score press is the commonest update of a round. It touches the person side only: the presser's
-delivery row, where their scores are sealed while the round is open (storage/voting/casting.py).
-It is one unit of work of three plain Core statements: the presser's delivery in the round (with
-the round, the person, the trajectory and the sealed draft; also the check that they may vote
-here, which is why the guard skips its own lookup for presses, bot/guards.py), the round's themes,
-and the write of the resealed draft. Statements are built once, at import.
+sealed cell for that theme (``draft_score``, storage/voting/casting.py). One statement reads the
+presser's delivery in the round (with the round, the person, the trajectory: also the check that
+they may vote here, which is why the guard skips its own lookup for presses, bot/guards.py), the
+round's themes and the member's cells. On PostgreSQL the write rides in the same statement (a
+data-modifying CTE) and the press is one round trip, committed by the server as it runs
+(``Database.run_once``); on SQLite the write is a second statement in the same transaction.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, Integer, Text, and_, bindparam, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from method.anonymity import open_draft, pseudonym, seal_draft
-from storage.models import Ballot, BallotDelivery, Person, RoundTheme, Score, Theme, Trajectory, VotingRound
-from storage.records import BallotView, ScorePress
+from method.anonymity import open_score, pseudonym, seal_score
+from storage.models import (
+    Ballot,
+    BallotDelivery,
+    DraftScore,
+    Person,
+    RoundTheme,
+    Score,
+    Theme,
+    ThemeSdg,
+    Trajectory,
+    VotingRound,
+)
+from storage.records import BallotTheme, BallotView, ScorePress
 from storage.voting import ROUND_THEMES, ballot_themes, round_record
 
-_DELIVERY = (
+_D = (
     select(
         *VotingRound.__table__.c,
         BallotDelivery.submitted.label("delivery_submitted"),
         BallotDelivery.page.label("delivery_page"),
         BallotDelivery.message_id.label("delivery_message_id"),
-        BallotDelivery.draft.label("delivery_draft"),
         Person.id.label("person_id"),
         Person.language.label("person_language"),
         Person.reachable.label("person_reachable"),
@@ -36,9 +48,94 @@ _DELIVERY = (
     .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
     .join(Person, Person.id == BallotDelivery.person_id)
     .join(Trajectory, Trajectory.id == VotingRound.trajectory_id)
-    .where(VotingRound.id == bindparam("round_id"), Person.telegram_id == bindparam("telegram_id"))
+    .where(VotingRound.id == bindparam("press_round"), Person.telegram_id == bindparam("presser"))
+    .cte("d")
 )
-# A closed round's ballot (the draft is gone): the themes with this ballot's scores.
+
+
+def _ballot(*extra: Any) -> Any:
+    """The delivery with the round's themes (one row per theme and SDG) and the member's cells."""
+    return (
+        select(
+            *_D.c,
+            Theme.id.label("theme_id"),
+            Theme.position,
+            Theme.name,
+            Theme.description,
+            ThemeSdg.sdg,
+            DraftScore.sealed,
+            *extra,
+        )
+        .select_from(_D)
+        .outerjoin(RoundTheme, RoundTheme.round_id == _D.c.id)
+        .outerjoin(Theme, Theme.id == RoundTheme.theme_id)
+        .outerjoin(ThemeSdg, ThemeSdg.theme_id == Theme.id)
+        .outerjoin(
+            DraftScore,
+            and_(
+                DraftScore.round_id == _D.c.id, DraftScore.person_id == _D.c.person_id, DraftScore.theme_id == Theme.id
+            ),
+        )
+        .order_by(Theme.position, Theme.id, ThemeSdg.sdg)
+    )
+
+
+_VIEW = _ballot()
+_MAY_WRITE = and_(
+    _D.c.status == "open",
+    exists().where(RoundTheme.round_id == _D.c.id, RoundTheme.theme_id == bindparam("press_theme")),
+)
+
+
+def _pg_press() -> Any:
+    """PostgreSQL: read and write in one statement. The CTE's write is not visible to the main
+    query (one snapshot): the cells read are those before the press."""
+    write = (
+        postgresql.insert(DraftScore)
+        .from_select(
+            ["round_id", "person_id", "theme_id", "sealed"],
+            select(
+                _D.c.id, _D.c.person_id, bindparam("press_theme", type_=Integer), bindparam("press_sealed", type_=Text)
+            ).where(_MAY_WRITE),
+        )
+        .on_conflict_do_update(
+            index_elements=["round_id", "person_id", "theme_id"], set_={"sealed": bindparam("press_sealed")}
+        )
+        .returning(DraftScore.theme_id)
+        .cte("w")
+    )
+    reach = (
+        update(Person)
+        .where(Person.id.in_(select(_D.c.person_id).where(_D.c.person_reachable.is_(False))))
+        .values(reachable=True)
+        .returning(Person.id)
+        .cte("reach")
+    )
+    return _ballot(
+        select(func.count()).select_from(write).scalar_subquery().label("written"),
+        select(func.count()).select_from(reach).scalar_subquery().label("reached"),
+    )
+
+
+_PG_PRESS = _pg_press()
+_CELL = {
+    "round_id": bindparam("press_round"),
+    "person_id": bindparam("press_person"),
+    "theme_id": bindparam("press_theme"),
+    "sealed": bindparam("press_sealed"),
+}
+_KEY = ["round_id", "person_id", "theme_id"]
+_SQLITE_WRITE = (
+    sqlite.insert(DraftScore)
+    .values(_CELL)
+    .on_conflict_do_update(index_elements=_KEY, set_={"sealed": bindparam("press_sealed")})
+)
+_PG_WRITE = (
+    postgresql.insert(DraftScore)
+    .values(_CELL)
+    .on_conflict_do_update(index_elements=_KEY, set_={"sealed": bindparam("press_sealed")})
+)
+# A closed round's ballot (the cells are gone): the themes with this ballot's scores.
 _THEMES_WITH_SCORES = (
     ROUND_THEMES.add_columns(Score.score, Score.reason)
     .outerjoin(Ballot, and_(Ballot.round_id == RoundTheme.round_id, Ballot.pseudonym == bindparam("pseudonym")))
@@ -49,33 +146,39 @@ _LANGUAGE = (
     .outerjoin(Trajectory, Trajectory.id == Person.current_trajectory_id)
     .where(Person.telegram_id == bindparam("telegram_id"))
 )
-_SEAL = (
-    update(BallotDelivery)
-    .where(BallotDelivery.round_id == bindparam("round"), BallotDelivery.person_id == bindparam("person"))
-    .values(draft=bindparam("sealed"))
-)
-_REACHABLE = update(Person).where(Person.id == bindparam("person")).values(reachable=True)
+_REACHABLE = update(Person).where(Person.id == bindparam("press_person")).values(reachable=True)
 _SET_PAGE = (
     update(BallotDelivery)
-    .where(BallotDelivery.round_id == bindparam("round_id"), BallotDelivery.person_id == bindparam("person"))
-    .values(page=bindparam("page"))
+    .where(BallotDelivery.round_id == bindparam("press_round"), BallotDelivery.person_id == bindparam("press_person"))
+    .values(page=bindparam("new_page"))
 )
 
 
 class _Ballot:
-    """The themes of the round and this member's scores and reasons."""
+    """The round's themes and this member's scores and reasons."""
 
-    def __init__(self, themes: Any, scores: dict[int, int], reasons: dict[int, str]) -> None:
+    def __init__(self, themes: tuple[BallotTheme, ...], scores: dict[int, int], reasons: dict[int, str]) -> None:
         self.themes = themes
         self.scores = scores
         self.reasons = reasons
 
 
-def _own(connection: Connection, found: Any, key: bytes) -> _Ballot:
-    """The member's scores: from the sealed draft while there is one, else from their ballot."""
-    if found.delivery_draft is not None or found.status == "open":
-        scores, reasons = open_draft(key, found.id, found.person_id, found.delivery_draft)
-        return _Ballot(ballot_themes(connection.execute(ROUND_THEMES, {"round_id": found.id})), scores, reasons)
+def _from_cells(rows: list[Any], telegram_id: int, key: bytes) -> _Ballot:
+    scores: dict[int, int] = {}
+    reasons: dict[int, str] = {}
+    for row in rows:
+        if row.sealed is not None and row.theme_id not in scores:
+            scores[row.theme_id], reason = open_score(key, row.id, telegram_id, row.theme_id, row.sealed)
+            if reason:
+                reasons[row.theme_id] = reason
+    themes = ballot_themes(
+        (row.theme_id, row.position, row.name, row.description, row.sdg) for row in rows if row.theme_id is not None
+    )
+    return _Ballot(themes, scores, reasons)
+
+
+def _closed(connection: Connection, found: Any, key: bytes) -> _Ballot:
+    """A round that is over: the member's ballot, found under its pseudonym."""
     name = pseudonym(key, found.id, found.person_id)
     rows = connection.execute(_THEMES_WITH_SCORES, {"round_id": found.id, "pseudonym": name}).all()
     scores = {row.id: row.score for row in rows if row.score is not None}
@@ -101,38 +204,53 @@ def ballot_view(
     connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None
 ) -> BallotView | None:
     """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
-    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
-    if found is None:
+    rows = connection.execute(_VIEW, {"press_round": round_id, "presser": telegram_id}).all()
+    if not rows:
         return None
+    found = rows[0]
     if page is not None and page != found.delivery_page:
-        connection.execute(_SET_PAGE, {"round_id": round_id, "person": found.person_id, "page": page})
-    return _view(found, _own(connection, found, key), page=page)
+        connection.execute(_SET_PAGE, {"press_round": round_id, "press_person": found.person_id, "new_page": page})
+    ballot = _from_cells(rows, telegram_id, key) if found.status == "open" else _closed(connection, found, key)
+    return _view(found, ballot, page=page)
 
 
 def record_score(
     connection: Connection, round_id: int, telegram_id: int, theme_id: int, score: int, key: bytes
 ) -> ScorePress:
-    """Store a 1-3 score on the presser's own (sealed) ballot.
+    """Store a 1-3 score on the presser's own (sealed) ballot: one statement on PostgreSQL, run
+    with ``Database.run_once``; two on SQLite (the first press of a member adds one).
 
     The status is ok | unchanged | closed | not_in_round | not_member | bad_score; the ballot to
     redraw comes with ok; the language is the presser's, for a refusal, when they are known."""
     if score not in (1, 2, 3):
         return ScorePress("bad_score", None, None)
-    found = connection.execute(_DELIVERY, {"round_id": round_id, "telegram_id": telegram_id}).first()
-    if found is None:
+    params = {
+        "press_round": round_id,
+        "presser": telegram_id,
+        "press_theme": theme_id,
+        "press_sealed": seal_score(key, round_id, telegram_id, theme_id, score, None),
+    }
+    postgres = connection.dialect.name == "postgresql"
+    rows = connection.execute(_PG_PRESS if postgres else _VIEW, params).all()
+    if not rows:
         known = connection.execute(_LANGUAGE, {"telegram_id": telegram_id}).first()
         return ScorePress("not_member", None, known and (known[0] or known[1]))
+    found = rows[0]
     language = found.person_language or found.trajectory_language
     if found.status != "open":
         return ScorePress("closed", None, language)
-    ballot = _own(connection, found, key)
+    ballot = _from_cells(rows, telegram_id, key)
     if all(theme.id != theme_id for theme in ballot.themes):
         return ScorePress("not_in_round", None, language)
-    if ballot.scores.get(theme_id) == score:
+    before = ballot.scores.get(theme_id)
+    reason = ballot.reasons.get(theme_id)
+    if reason is not None:  # rare: the theme has a reason, which the cell keeps
+        params["press_sealed"] = seal_score(key, round_id, telegram_id, theme_id, score, reason)
+    if (not postgres and before != score) or reason is not None:
+        connection.execute(_PG_WRITE if postgres else _SQLITE_WRITE, {**params, "press_person": found.person_id})
+    if not postgres and not found.person_reachable:  # they press in private: the bot can write to them again
+        connection.execute(_REACHABLE, {"press_person": found.person_id})
+    if before == score:
         return ScorePress("unchanged", None, language)
     ballot.scores[theme_id] = score
-    sealed = seal_draft(key, round_id, found.person_id, ballot.scores, ballot.reasons)
-    connection.execute(_SEAL, {"round": round_id, "person": found.person_id, "sealed": sealed})
-    if not found.person_reachable:  # they press in the private chat, so the bot can write to them again
-        connection.execute(_REACHABLE, {"person": found.person_id})
     return ScorePress("ok", _view(found, ballot), language)

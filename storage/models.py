@@ -358,9 +358,8 @@ class Score(Base):
 
 
 class BallotDelivery(Base):
-    """Who was sent a ballot in a round, where it is, and whether they submitted. While the round
-    is open, ``draft`` holds the member's scores sealed with the ballot secret (method/anonymity.py);
-    it is erased once the round closes or is cancelled."""
+    """Who was sent a ballot in a round, where it is, and whether they submitted: no scores here
+    (while the round is open they are sealed in ``draft_score``)."""
 
     __tablename__ = "ballot_delivery"
 
@@ -370,7 +369,19 @@ class BallotDelivery(Base):
     page: Mapped[int] = mapped_column(Integer, default=0)
     submitted: Mapped[bool] = mapped_column(default=False)
     failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered
-    draft: Mapped[str | None] = mapped_column(Text)
+
+
+class DraftScore(Base):
+    """One score (and reason) on a member's ballot while the round is open, sealed with the ballot
+    secret (method/anonymity.py): person-side, beside the delivery. The close turns the submitted
+    ones into ballots (storage/voting/closing.py); these rows are deleted once the round is over."""
+
+    __tablename__ = "draft_score"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class RoundResult(Base):

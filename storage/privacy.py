@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import Column, String, Table, case, delete, select, update
 from sqlalchemy.orm import Session
 
-from method.anonymity import open_draft, pseudonym
+from method.anonymity import pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
@@ -36,6 +36,7 @@ from storage.models import (
     Contribution,
     CouncilDecision,
     Dialogue,
+    DraftScore,
     DreamDone,
     DreamImage,
     Evaluation,
@@ -51,6 +52,7 @@ from storage.models import (
     Undelivered,
     VotingRound,
 )
+from storage.voting.casting import own_cells
 
 # Rows that stay with the tombstone: they hold no words, only that a ballot or the evaluation
 # went out and was answered, and the figures of rounds and evaluations count them.
@@ -115,19 +117,25 @@ def _ballots(session: Session, person_id: int, key: bytes) -> list[dict[str, obj
             VotingRound.id,
             VotingRound.trajectory_id,
             VotingRound.number,
-            BallotDelivery.draft,
+            VotingRound.status,
             BallotDelivery.submitted,
+            Person.telegram_id,
         )
         .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+        .join(Person, Person.id == BallotDelivery.person_id)
         .where(BallotDelivery.person_id == person_id)
         .order_by(VotingRound.id)
     ).all()
-    for round_id, trajectory_id, number, draft, submitted in rounds:
-        if draft is not None:  # a round still open: the member's sealed draft
-            own, why = open_draft(key, round_id, person_id, draft)
-            names = dict(session.execute(select(Theme.id, Theme.name).where(Theme.id.in_(list(own)))).all())
-            positions = dict(session.execute(select(Theme.id, Theme.position).where(Theme.id.in_(list(own)))).all())
-            scores = [(names[t], own[t], why.get(t)) for t in sorted(own, key=lambda t: positions[t])]
+    for round_id, trajectory_id, number, status, submitted, telegram_id in rounds:
+        if status == "open":  # the member's sealed cells
+            own, why = own_cells(session, round_id, person_id, telegram_id, key)
+            names = {
+                t: (p, n)
+                for t, p, n in session.execute(
+                    select(Theme.id, Theme.position, Theme.name).where(Theme.id.in_(list(own)))
+                )
+            }
+            scores = [(names[t][1], own[t], why.get(t)) for t in sorted(own, key=lambda t: names[t][0])]
         else:
             ballot = session.scalar(
                 select(Ballot).where(
@@ -295,6 +303,7 @@ PURGED = frozenset(
         "goal",
         "council_decision",
         "ballot_delivery",
+        "draft_score",
         "evaluation_delivery",
         "undelivered",
     }
@@ -320,6 +329,7 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     session.execute(delete(Reminder).where(Reminder.trajectory_id == tid))
     session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
+    session.execute(delete(DraftScore).where(DraftScore.round_id.in_(rounds)))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))
     evaluations = select(Evaluation.id).where(Evaluation.trajectory_id == tid).scalar_subquery()
     session.execute(delete(EvaluationDelivery).where(EvaluationDelivery.evaluation_id.in_(evaluations)))

@@ -9,7 +9,7 @@ show a member their own ballot, with the ballot secret. Messages to the group an
 figures per theme, and ballots under pseudonyms only where enough people voted.
 """
 
-from storage.voting.casting import MAX_REASON, erase_drafts, record_reason, submit, write_draft
+from storage.voting.casting import MAX_REASON, erase_drafts, opened, own_cells, record_reason, submit
 from storage.voting.closing import close, export_rows, member_feedback, names_by_id, results
 from storage.voting.consensus import confirm_consensus, last_proposal, parked, themes_by_position
 from storage.voting.rounds import (
@@ -81,5 +81,6 @@ __all__ = [
     "submit",
     "successors",
     "themes_by_position",
-    "write_draft",
+    "opened",
+    "own_cells",
 ]

@@ -1,4 +1,4 @@
-"""Closing a round: the sealed drafts of those who submitted become ballots, figures are frozen."""
+"""Closing a round: the sealed cells of those who submitted become ballots, figures are frozen."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import asdict, replace
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from method.anonymity import open_draft, pseudonym
+from method.anonymity import pseudonym
 from method.voting import RULES, RoundTally, compare_rounds, tally_round
 from method.voting.alpha import ordinal_alpha
 from method.voting.concordance import concordance
@@ -26,6 +26,7 @@ from method.voting.tally import ThemeTally
 from storage.models import (
     Ballot,
     BallotDelivery,
+    DraftScore,
     Person,
     RoundResult,
     RoundTheme,
@@ -40,6 +41,7 @@ from storage.records import (
     ExportRows,
     MemberFeedback,
 )
+from storage.voting.casting import opened
 from storage.voting.rounds import _last_closed, _tiebreak_plan, quorum_needed, round_record
 
 log = logging.getLogger("kopgroep.voting")
@@ -51,22 +53,27 @@ FIGURES_MIN = 3
 
 
 def _write_ballots(session: Session, round_id: int, key: bytes) -> dict[str, dict[int, int]]:
-    """The submitted drafts as ballots: all of them now, in one transaction, in a random order,
-    under random ids; returns pseudonym -> scores of every submitted ballot of the round.
+    """The submitted members' sealed cells as ballots: all of them now, in one transaction, in a
+    random order, under random ids; returns pseudonym -> scores of every submitted ballot.
 
-    A ballot stored before drafts were sealed (an upgrade during a round) keeps its row; any other
-    row of the round (a draft of an earlier, unsubmitted kind) gives way.
+    A ballot stored before cells were sealed (an upgrade during a round) keeps its row; an
+    unsubmitted one of that kind gives way.
     """
-    drafts = session.execute(
-        select(BallotDelivery.person_id, BallotDelivery.draft).where(
-            BallotDelivery.round_id == round_id, BallotDelivery.submitted.is_(True)
+    cells = session.execute(
+        select(BallotDelivery.person_id, Person.telegram_id, DraftScore.theme_id, DraftScore.sealed)
+        .join(Person, Person.id == BallotDelivery.person_id)
+        .join(
+            DraftScore,
+            (DraftScore.round_id == BallotDelivery.round_id) & (DraftScore.person_id == BallotDelivery.person_id),
         )
+        .where(BallotDelivery.round_id == round_id, BallotDelivery.submitted.is_(True))
     ).all()
+    by_member: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for person_id, telegram_id, theme_id, sealed in cells:
+        by_member.setdefault((person_id, telegram_id), []).append((theme_id, sealed))
     ballots: list[tuple[str, dict[int, int], dict[int, str]]] = []
-    for person_id, sealed in drafts:
-        if sealed is None:
-            continue
-        scores, reasons = open_draft(key, round_id, person_id, sealed)
+    for (person_id, telegram_id), own in by_member.items():
+        scores, reasons = opened(own, round_id, telegram_id, key)
         ballots.append((pseudonym(key, round_id, person_id), scores, reasons))
     names = {name for name, _, _ in ballots}
     stale = select(Ballot.id).where(
@@ -302,7 +309,9 @@ def export_rows(session: Session, trajectory_id: int) -> ExportRows:
         session.execute(
             select(VotingRound.id, func.count(Ballot.id))
             .join(Ballot, Ballot.round_id == VotingRound.id)
-            .where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed", Ballot.submitted.is_(True))
+            .where(
+                VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed", Ballot.submitted.is_(True)
+            )
             .group_by(VotingRound.id)
         ).all()
     )
@@ -331,5 +340,8 @@ def export_rows(session: Session, trajectory_id: int) -> ExportRows:
     ).all()
     return ExportRows(
         ballots=ballots,
-        figures=[(n, p, name, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.rank) for n, p, name, r in figures],
+        figures=[
+            (n, p, name, r.votes, r.total, r.mean, r.median, r.ones, r.twos, r.threes, r.share_threes, r.rank)
+            for n, p, name, r in figures
+        ],
     )

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy import Row, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from method.voting.consensus import (
@@ -17,6 +17,7 @@ from method.voting.consensus import (
 )
 from storage.models import (
     BallotDelivery,
+    DraftScore,
     Membership,
     Person,
     RoundTheme,
@@ -255,8 +256,8 @@ def cancel(session: Session, round_id: int) -> RoundRecord | None:
     if row is None or row.status != "open":
         return None
     row.status, row.closed_at = "cancelled", utcnow()
-    # Nothing of a cancelled round counts: the sealed drafts go at once.
-    session.execute(update(BallotDelivery).where(BallotDelivery.round_id == round_id).values(draft=None))
+    # Nothing of a cancelled round counts: the sealed cells go at once.
+    session.execute(delete(DraftScore).where(DraftScore.round_id == round_id))
     return round_record(row)
 
 

@@ -14,6 +14,7 @@ import asyncio
 import json
 from itertools import product
 
+import pytest
 from sqlalchemy import inspect, text
 from telegram import Update
 
@@ -25,7 +26,7 @@ from tests.harness import Harness
 MEMBERS = 8
 PATTERNS = list(product((1, 2, 3), repeat=4))[1 : MEMBERS + 1]  # one pattern per member, in voting order
 BALLOT_SIDE = ("ballot", "score")
-PERSON_SIDE = ("ballot_delivery", "membership", "person")
+PERSON_SIDE = ("ballot_delivery", "draft_score", "membership", "person")
 
 
 def _rows(harness: Harness, sql: str, **params: object) -> list[tuple]:
@@ -79,17 +80,17 @@ async def test_while_the_round_runs_the_database_holds_no_ballot_and_no_readable
     await cast(harness, people[1], dict(zip(themes, (1, 3, 3, 1), strict=True)), submit=False)
     assert _rows(harness, "SELECT count(*) FROM ballot") == [(0,)]
     assert _rows(harness, "SELECT count(*) FROM score") == [(0,)]
-    drafts = [r[0] for r in _rows(harness, "SELECT draft FROM ballot_delivery WHERE draft IS NOT NULL")]
-    assert len(drafts) == 2
-    for draft in drafts:  # sealed: not JSON, no theme id or score pattern in sight, all of one length
-        assert "{" not in draft and f'"{themes[0]}"' not in draft
-    assert len({len(d) for d in drafts}) == 1
+    cells = _rows(harness, "SELECT person_id, theme_id, sealed FROM draft_score")
+    assert len(cells) == 8 and len({person for person, _, _ in cells}) == 2  # person-side rows, one per score given
+    for _, _, sealed in cells:  # sealed: no JSON, no score in sight, all of one length (a reason or not)
+        assert "{" not in sealed and "[" not in sealed
+    assert len({len(sealed) for _, _, sealed in cells}) == 1
 
 
 async def test_no_transaction_ties_a_person_side_row_to_a_ballot(harness: Harness) -> None:
     await _vote_and_close(harness)
     assert sorted(_ballot_patterns(harness, "b.id")) == sorted(PATTERNS)  # every ballot is there
-    assert _rows(harness, "SELECT count(*) FROM ballot_delivery WHERE draft IS NOT NULL") == [(0,)]
+    assert _rows(harness, "SELECT count(*) FROM draft_score") == [(0,)]  # the sealed cells went after the close
     if not harness.db.url.startswith("postgresql"):
         return  # SQLite keeps no transaction id in its rows
     assert _xmin_links(harness) == set()
@@ -152,10 +153,10 @@ async def test_no_timestamp_on_either_side(harness: Harness) -> None:
                 for c in found.get_columns(t)
                 if "time" in str(c["type"]).lower() or "date" in str(c["type"]).lower()
             ]
-            for t in (*BALLOT_SIDE, "ballot_delivery")
+            for t in (*BALLOT_SIDE, "ballot_delivery", "draft_score")
         }
 
-    assert harness.db.run_sync(columns) == {"ballot": [], "score": [], "ballot_delivery": []}
+    assert harness.db.run_sync(columns) == {"ballot": [], "score": [], "ballot_delivery": [], "draft_score": []}
 
     # The check reads what it claims to: a round does have its timestamps.
     def round_columns(session) -> list[str]:  # type: ignore[no-untyped-def]
@@ -201,3 +202,17 @@ async def _vote_one(harness: Harness) -> tuple[list[dict], int, list[int]]:
     group, people, themes = await voting_group(harness, members=3, themes=4)
     await harness.say(people[0], group, "/stemronde")
     return people, round_id_of(ballot_message(harness.core, people[0])), themes
+
+
+def test_a_sealed_cell_says_nothing_by_its_length() -> None:
+    """A score alone, with a short reason, or with the longest: one length, so a reader who watches
+    the cells cannot tell when a member added a reason (and match it to a ballot's reason later)."""
+    from method.anonymity import open_score, seal_score
+    from storage.voting import MAX_REASON
+
+    key = b"k" * 32
+    cells = [seal_score(key, 1, 1001, 7, 2, reason) for reason in (None, "Kort", "é" * MAX_REASON, "😀" * MAX_REASON)]
+    assert len({len(cell) for cell in cells}) == 1
+    assert open_score(key, 1, 1001, 7, cells[1]) == (2, "Kort")
+    with pytest.raises(ValueError):  # bound to its row: moved to another member's cell, it does not open
+        open_score(key, 1, 1002, 7, cells[1])

@@ -4,8 +4,10 @@ Revision ID: 0016_anonymity
 Revises: 0015_screen
 Create Date: 2026-12-04 18:30:00.000000
 
-While a round is open, a member's scores are sealed in their own ``ballot_delivery.draft``; the
-ballot table gets the round's ballots when it closes, under random ids. On PostgreSQL the ids
+While a round is open, a member's scores are sealed in ``draft_score`` (person-side); the ballot
+table gets the round's ballots when it closes, under random ids. Anonymous dialogue answers wait
+sealed in ``anonymous_answer`` and are counted per member in ``answer_count``; answers given
+before lose their author (counted first). On PostgreSQL the ids
 become 64-bit without a sequence; on SQLite ``INTEGER PRIMARY KEY`` already holds 64 bits.
 Ballots already stored keep their ids (their rounds are closed, or close as before).
 """
@@ -20,8 +22,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("ballot_delivery", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("draft", sa.Text(), nullable=True))
+    op.create_table(
+        "draft_score",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("theme_id", sa.Integer(), nullable=False),
+        sa.Column("sealed", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_draft_score_person_id_person"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["round_id"], ["voting_round.id"], name=op.f("fk_draft_score_round_id_voting_round"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["theme_id"], ["theme.id"], name=op.f("fk_draft_score_theme_id_theme"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("round_id", "person_id", "theme_id", name=op.f("pk_draft_score")),
+    )
     op.create_table(
         "anonymous_answer",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False),
@@ -86,5 +97,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_anonymous_answer_person_id"))
         batch_op.drop_index(batch_op.f("ix_anonymous_answer_dialogue_id"))
     op.drop_table("anonymous_answer")
-    with op.batch_alter_table("ballot_delivery", schema=None) as batch_op:
-        batch_op.drop_column("draft")
+    op.drop_table("draft_score")
