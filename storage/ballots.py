@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Text, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from method.anonymity import open_score, pseudonym, seal_score
+from method.anonymity import open_score, pseudonym, seal_reason, seal_score
 from storage.models import (
     Ballot,
     BallotDelivery,
@@ -54,7 +54,8 @@ _D = (
 
 
 def _ballot(*extra: Any) -> Any:
-    """The delivery with the round's themes (one row per theme and SDG) and the member's cells."""
+    """The delivery with the round's themes (one row per theme and SDG) and the member's sealed
+    scores (their reasons are not read: the ballot does not show them)."""
     return (
         select(
             *_D.c,
@@ -93,9 +94,13 @@ def _pg_press() -> Any:
     write = (
         postgresql.insert(DraftScore)
         .from_select(
-            ["round_id", "person_id", "theme_id", "sealed"],
+            ["round_id", "person_id", "theme_id", "sealed", "reason"],
             select(
-                _D.c.id, _D.c.person_id, bindparam("press_theme", type_=Integer), bindparam("press_sealed", type_=Text)
+                _D.c.id,
+                _D.c.person_id,
+                bindparam("press_theme", type_=Integer),
+                bindparam("press_sealed", type_=Text),
+                bindparam("press_reason", type_=Text),
             ).where(_MAY_WRITE),
         )
         .on_conflict_do_update(
@@ -123,15 +128,11 @@ _CELL = {
     "person_id": bindparam("press_person"),
     "theme_id": bindparam("press_theme"),
     "sealed": bindparam("press_sealed"),
+    "reason": bindparam("press_reason"),
 }
 _KEY = ["round_id", "person_id", "theme_id"]
 _SQLITE_WRITE = (
     sqlite.insert(DraftScore)
-    .values(_CELL)
-    .on_conflict_do_update(index_elements=_KEY, set_={"sealed": bindparam("press_sealed")})
-)
-_PG_WRITE = (
-    postgresql.insert(DraftScore)
     .values(_CELL)
     .on_conflict_do_update(index_elements=_KEY, set_={"sealed": bindparam("press_sealed")})
 )
@@ -165,16 +166,13 @@ class _Ballot:
 
 def _from_cells(rows: list[Any], telegram_id: int, key: bytes) -> _Ballot:
     scores: dict[int, int] = {}
-    reasons: dict[int, str] = {}
     for row in rows:
         if row.sealed is not None and row.theme_id not in scores:
-            scores[row.theme_id], reason = open_score(key, row.id, telegram_id, row.theme_id, row.sealed)
-            if reason:
-                reasons[row.theme_id] = reason
+            scores[row.theme_id] = open_score(key, row.id, telegram_id, row.theme_id, row.sealed)
     themes = ballot_themes(
         (row.theme_id, row.position, row.name, row.description, row.sdg) for row in rows if row.theme_id is not None
     )
-    return _Ballot(themes, scores, reasons)
+    return _Ballot(themes, scores, {})
 
 
 def _closed(connection: Connection, found: Any, key: bytes) -> _Ballot:
@@ -228,7 +226,9 @@ def record_score(
         "press_round": round_id,
         "presser": telegram_id,
         "press_theme": theme_id,
-        "press_sealed": seal_score(key, round_id, telegram_id, theme_id, score, None),
+        "press_sealed": seal_score(key, round_id, telegram_id, theme_id, score),
+        # Only a new cell takes it: every cell has a sealed reason, "none" until one is given.
+        "press_reason": seal_reason(key, round_id, telegram_id, theme_id, None),
     }
     postgres = connection.dialect.name == "postgresql"
     rows = connection.execute(_PG_PRESS if postgres else _VIEW, params).all()
@@ -243,11 +243,8 @@ def record_score(
     if all(theme.id != theme_id for theme in ballot.themes):
         return ScorePress("not_in_round", None, language)
     before = ballot.scores.get(theme_id)
-    reason = ballot.reasons.get(theme_id)
-    if reason is not None:  # rare: the theme has a reason, which the cell keeps
-        params["press_sealed"] = seal_score(key, round_id, telegram_id, theme_id, score, reason)
-    if (not postgres and before != score) or reason is not None:
-        connection.execute(_PG_WRITE if postgres else _SQLITE_WRITE, {**params, "press_person": found.person_id})
+    if not postgres and before != score:
+        connection.execute(_SQLITE_WRITE, {**params, "press_person": found.person_id})
     if not postgres and not found.person_reachable:  # they press in private: the bot can write to them again
         connection.execute(_REACHABLE, {"press_person": found.person_id})
     if before == score:

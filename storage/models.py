@@ -104,9 +104,7 @@ class Person(Base):
     # Private chat opened (the bot may write to them) and not blocked since.
     reachable: Mapped[bool] = mapped_column(default=False)
     # The group a private answer belongs to when the person sits in several.
-    current_trajectory_id: Mapped[int | None] = mapped_column(
-        ForeignKey("trajectory.id", ondelete="SET NULL")
-    )
+    current_trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by /vergeetmij: the row stays as a tombstone (names blanked, telegram_id a unique
     # negative number) so its id, part of ballot pseudonyms, is never given to someone else.
@@ -381,7 +379,8 @@ class DraftScore(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
-    sealed: Mapped[str] = mapped_column(Text)
+    sealed: Mapped[str] = mapped_column(Text)  # the score
+    reason: Mapped[str] = mapped_column(Text)  # the reason, or a sealed "none": every cell has one
 
 
 class RoundResult(Base):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
-from method.anonymity import open_score, seal_score
+from method.anonymity import open_reason, open_score, seal_reason
 from storage.models import BallotDelivery, DraftScore, Person, RoundTheme, VotingRound
 
 MAX_REASON = 200
@@ -30,22 +30,22 @@ def own_cells(
 ) -> tuple[dict[int, int], dict[int, str]]:
     """(scores, reasons) of the member's sealed cells in the round."""
     rows = handle.execute(
-        select(DraftScore.theme_id, DraftScore.sealed).where(
+        select(DraftScore.theme_id, DraftScore.sealed, DraftScore.reason).where(
             DraftScore.round_id == round_id, DraftScore.person_id == person_id
         )
     )
-    return opened(((theme_id, sealed) for theme_id, sealed in rows), round_id, telegram_id, key)
+    return opened(rows, round_id, telegram_id, key)
 
 
 def opened(cells: Any, round_id: int, telegram_id: int, key: bytes) -> tuple[dict[int, int], dict[int, str]]:
-    """(scores, reasons) from (theme id, sealed) pairs of one member."""
+    """(scores, reasons) from (theme id, sealed score, sealed reason) rows of one member."""
     scores: dict[int, int] = {}
     reasons: dict[int, str] = {}
-    for theme_id, sealed in cells:
-        score, reason = open_score(key, round_id, telegram_id, theme_id, sealed)
-        scores[theme_id] = score
-        if reason:
-            reasons[theme_id] = reason
+    for theme_id, sealed, reason in cells:
+        scores[theme_id] = open_score(key, round_id, telegram_id, theme_id, sealed)
+        said = open_reason(key, round_id, telegram_id, theme_id, reason)
+        if said:
+            reasons[theme_id] = said
     return scores, reasons
 
 
@@ -67,8 +67,7 @@ def record_reason(session: Session, round_id: int, telegram_id: int, theme_id: i
     cell = session.get(DraftScore, (round_id, person_id, theme_id))
     if cell is None:
         return "no_score"
-    score, _ = open_score(key, round_id, telegram_id, theme_id, cell.sealed)
-    cell.sealed = seal_score(key, round_id, telegram_id, theme_id, score, reason[:MAX_REASON])
+    cell.reason = seal_reason(key, round_id, telegram_id, theme_id, reason[:MAX_REASON])
     return "ok"
 
 

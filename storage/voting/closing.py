@@ -60,7 +60,7 @@ def _write_ballots(session: Session, round_id: int, key: bytes) -> dict[str, dic
     unsubmitted one of that kind gives way.
     """
     cells = session.execute(
-        select(BallotDelivery.person_id, Person.telegram_id, DraftScore.theme_id, DraftScore.sealed)
+        select(BallotDelivery.person_id, Person.telegram_id, DraftScore.theme_id, DraftScore.sealed, DraftScore.reason)
         .join(Person, Person.id == BallotDelivery.person_id)
         .join(
             DraftScore,
@@ -68,9 +68,9 @@ def _write_ballots(session: Session, round_id: int, key: bytes) -> dict[str, dic
         )
         .where(BallotDelivery.round_id == round_id, BallotDelivery.submitted.is_(True))
     ).all()
-    by_member: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    for person_id, telegram_id, theme_id, sealed in cells:
-        by_member.setdefault((person_id, telegram_id), []).append((theme_id, sealed))
+    by_member: dict[tuple[int, int], list[tuple[int, str, str]]] = {}
+    for person_id, telegram_id, theme_id, sealed, reason in cells:
+        by_member.setdefault((person_id, telegram_id), []).append((theme_id, sealed, reason))
     ballots: list[tuple[str, dict[int, int], dict[int, str]]] = []
     for (person_id, telegram_id), own in by_member.items():
         scores, reasons = opened(own, round_id, telegram_id, key)

@@ -80,11 +80,11 @@ async def test_while_the_round_runs_the_database_holds_no_ballot_and_no_readable
     await cast(harness, people[1], dict(zip(themes, (1, 3, 3, 1), strict=True)), submit=False)
     assert _rows(harness, "SELECT count(*) FROM ballot") == [(0,)]
     assert _rows(harness, "SELECT count(*) FROM score") == [(0,)]
-    cells = _rows(harness, "SELECT person_id, theme_id, sealed FROM draft_score")
-    assert len(cells) == 8 and len({person for person, _, _ in cells}) == 2  # person-side rows, one per score given
-    for _, _, sealed in cells:  # sealed: no JSON, no score in sight, all of one length (a reason or not)
-        assert "{" not in sealed and "[" not in sealed
-    assert len({len(sealed) for _, _, sealed in cells}) == 1
+    cells = _rows(harness, "SELECT person_id, theme_id, sealed, reason FROM draft_score")
+    assert len(cells) == 8 and len({cell[0] for cell in cells}) == 2  # person-side rows, one per score given
+    for _, _, sealed, reason in cells:  # sealed: no score or text in sight
+        assert not any(mark in sealed + reason for mark in ('"', "{", "["))
+    assert len({len(cell[2]) for cell in cells}) == 1 and len({len(cell[3]) for cell in cells}) == 1
 
 
 async def test_no_transaction_ties_a_person_side_row_to_a_ballot(harness: Harness) -> None:
@@ -205,14 +205,17 @@ async def _vote_one(harness: Harness) -> tuple[list[dict], int, list[int]]:
 
 
 def test_a_sealed_cell_says_nothing_by_its_length() -> None:
-    """A score alone, with a short reason, or with the longest: one length, so a reader who watches
-    the cells cannot tell when a member added a reason (and match it to a ballot's reason later)."""
-    from method.anonymity import open_score, seal_score
+    """Every score seals to one length, and every reason (none, a short one, the longest) to one
+    length: a reader who watches the cells cannot tell a score or a reason by its size, nor when
+    a member added a reason (to match it to a ballot's reason after the close)."""
+    from method.anonymity import open_reason, open_score, seal_reason, seal_score
     from storage.voting import MAX_REASON
 
     key = b"k" * 32
-    cells = [seal_score(key, 1, 1001, 7, 2, reason) for reason in (None, "Kort", "é" * MAX_REASON, "😀" * MAX_REASON)]
-    assert len({len(cell) for cell in cells}) == 1
-    assert open_score(key, 1, 1001, 7, cells[1]) == (2, "Kort")
+    assert len({len(seal_score(key, 1, 1001, 7, score)) for score in (1, 2, 3)}) == 1
+    reasons = [seal_reason(key, 1, 1001, 7, reason) for reason in (None, "Kort", "é" * MAX_REASON, "😀" * MAX_REASON)]
+    assert len({len(cell) for cell in reasons}) == 1
+    assert open_reason(key, 1, 1001, 7, reasons[1]) == "Kort" and open_reason(key, 1, 1001, 7, reasons[0]) is None
+    assert open_score(key, 1, 1001, 7, seal_score(key, 1, 1001, 7, 3)) == 3
     with pytest.raises(ValueError):  # bound to its row: moved to another member's cell, it does not open
-        open_score(key, 1, 1002, 7, cells[1])
+        open_score(key, 1, 1002, 7, seal_score(key, 1, 1001, 7, 3))

@@ -28,9 +28,16 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=False),
         sa.Column("sealed", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_draft_score_person_id_person"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["round_id"], ["voting_round.id"], name=op.f("fk_draft_score_round_id_voting_round"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["theme_id"], ["theme.id"], name=op.f("fk_draft_score_theme_id_theme"), ondelete="CASCADE"),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_draft_score_person_id_person"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["voting_round.id"], name=op.f("fk_draft_score_round_id_voting_round"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["theme_id"], ["theme.id"], name=op.f("fk_draft_score_theme_id_theme"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("round_id", "person_id", "theme_id", name=op.f("pk_draft_score")),
     )
     op.create_table(
