@@ -99,7 +99,9 @@ async def group_reply(update: Update, context: BotContext) -> None:
     if prompt is None or answer is None:
         return
     if not actor.is_moderator:
-        await send_html(context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id)
+        await send_html(
+            context.bot, message.chat_id, context.render("common/moderator_only"), reply_to=message.message_id
+        )
         return
     await answer(update, context, prompt)
 

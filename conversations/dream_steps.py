@@ -50,13 +50,18 @@ def _image(view: ProcessingView, number: int) -> DreamImageRecord | None:
     return next((image for image in view.images if image.number == number), None)
 
 
-async def _show_image(context: BotContext, update: Update, trajectory: TrajectoryRecord, view: ProcessingView, number: int) -> None:
+async def _show_image(
+    context: BotContext, update: Update, trajectory: TrajectoryRecord, view: ProcessingView, number: int
+) -> None:
     query = update.callback_query
     assert query is not None
     image = _image(view, number)
     if image is None:
-        await edit_html(query, context.texts.render(trajectory.language, "dreams/step_pick", missing=number),
-                        reply_markup=pick_keyboard(context.texts, trajectory.language, trajectory.id, view.images, 0))
+        await edit_html(
+            query,
+            context.texts.render(trajectory.language, "dreams/step_pick", missing=number),
+            reply_markup=pick_keyboard(context.texts, trajectory.language, trajectory.id, view.images, 0),
+        )
         return
     numbers = {other.id: other.number for other in view.images}
     text = context.texts.render(
@@ -81,7 +86,9 @@ async def pick_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     page = context.matches[0].group(2)
     text = context.texts.render(trajectory.language, "dreams/step_pick", missing=None)
-    keyboard = pick_keyboard(context.texts, trajectory.language, trajectory.id, view.images, 0 if page == "new" else int(page))
+    keyboard = pick_keyboard(
+        context.texts, trajectory.language, trajectory.id, view.images, 0 if page == "new" else int(page)
+    )
     if page == "new":  # from the overview, which stays as it is
         await send_html(context.bot, query.from_user.id, text, reply_markup=keyboard)
     else:
@@ -121,7 +128,9 @@ async def action_pressed(update: Update, context: BotContext) -> None:
         await context.db.run(
             prompts.ask, trajectory.id, query.from_user.id, REPHRASE_PROMPT, person_id=None, payload=str(number)
         )
-        await send_html(context.bot, query.from_user.id, context.texts.render(lang, "dreams/step_rephrase", image=image))
+        await send_html(
+            context.bot, query.from_user.id, context.texts.render(lang, "dreams/step_rephrase", image=image)
+        )
     else:
         await _show_targets(context, update, trajectory, view, image, action, 0)
 
@@ -138,8 +147,13 @@ def _targets(view: ProcessingView, image: DreamImageRecord, action: str) -> list
 
 
 async def _show_targets(
-    context: BotContext, update: Update, trajectory: TrajectoryRecord, view: ProcessingView,
-    image: DreamImageRecord, action: str, page: int,
+    context: BotContext,
+    update: Update,
+    trajectory: TrajectoryRecord,
+    view: ProcessingView,
+    image: DreamImageRecord,
+    action: str,
+    page: int,
 ) -> None:
     query = update.callback_query
     assert query is not None
@@ -156,7 +170,11 @@ async def targets_pressed(update: Update, context: BotContext) -> None:
         return
     trajectory, view = found
     assert update.callback_query is not None
-    number, action, page = int(context.matches[0].group(2)), context.matches[0].group(3), int(context.matches[0].group(4))
+    number, action, page = (
+        int(context.matches[0].group(2)),
+        context.matches[0].group(3),
+        int(context.matches[0].group(4)),
+    )
     image = _image(view, number)
     if image is None:
         await update.callback_query.answer(context.label("dreams.alert.image_gone"), show_alert=True)
@@ -173,7 +191,11 @@ async def target_pressed(update: Update, context: BotContext) -> None:
     trajectory, _ = found
     assert update.callback_query is not None
     await update.callback_query.answer()
-    number, action, target = int(context.matches[0].group(2)), context.matches[0].group(3), int(context.matches[0].group(4))
+    number, action, target = (
+        int(context.matches[0].group(2)),
+        context.matches[0].group(3),
+        int(context.matches[0].group(4)),
+    )
     edit = Edit("merge", (target, number)) if action == "merge" else Edit("group", (number, target))
     await _apply(context, update, trajectory, edit)
 
@@ -184,7 +206,11 @@ async def _apply(context: BotContext, update: Update, trajectory: TrajectoryReco
     assert query is not None
     status = await context.db.run(dreams.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
     lang = trajectory.language
-    await send_html(context.bot, query.from_user.id, context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT))
+    await send_html(
+        context.bot,
+        query.from_user.id,
+        context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT),
+    )
     view = await context.db.run(dreams.processing_view, trajectory.id, dream_processing.now())
     assert view is not None
     subject = edit.numbers[1] if edit.action == "merge" else edit.numbers[0]
@@ -204,17 +230,41 @@ async def rephrase_reply(update: Update, context: BotContext, prompt: PromptReco
     assert trajectory is not None
     lang, number = trajectory.language, int(prompt.payload)
     if message.text is None:
-        await send_html(context.bot, message.chat_id, context.texts.render(lang, "dreams/edit_result", edit=Edit("rephrase", (number,), "x"), status="not_text", limit=dreams.MAX_TEXT))
+        await send_html(
+            context.bot,
+            message.chat_id,
+            context.texts.render(
+                lang,
+                "dreams/edit_result",
+                edit=Edit("rephrase", (number,), "x"),
+                status="not_text",
+                limit=dreams.MAX_TEXT,
+            ),
+        )
         return True
     wording = message.text.strip()
     cleaned = clean_text(wording, dreams.MAX_TEXT)
     if wording != "-" and not cleaned.ok:
-        await send_html(context.bot, message.chat_id, context.texts.render(lang, "dreams/edit_result", edit=Edit("rephrase", (number,), wording), status=cleaned.problem or "long", limit=dreams.MAX_TEXT))
+        await send_html(
+            context.bot,
+            message.chat_id,
+            context.texts.render(
+                lang,
+                "dreams/edit_result",
+                edit=Edit("rephrase", (number,), wording),
+                status=cleaned.problem or "long",
+                limit=dreams.MAX_TEXT,
+            ),
+        )
         return True
     edit = Edit("rephrase", (number,), None if wording == "-" else cleaned.value)
     status = await context.db.run(dreams.apply_edit, trajectory.id, edit.action, edit.numbers, edit.text)
     await context.db.run(prompts.close, message.chat_id, REPHRASE_PROMPT)
-    await send_html(context.bot, message.chat_id, context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT))
+    await send_html(
+        context.bot,
+        message.chat_id,
+        context.texts.render(lang, "dreams/edit_result", edit=edit, status=status, limit=dreams.MAX_TEXT),
+    )
     if status == "ok":
         view = await context.db.run(dreams.processing_view, trajectory.id, dream_processing.now())
         assert view is not None

@@ -470,7 +470,9 @@ async def _add(update: Update, context: BotContext, trajectory_id: int, theme_id
     assert user is not None and chat is not None
     cleaned = clean_text(raw, dreams.MAX_TEXT)
     if cleaned.ok and cleaned.value is not None:
-        outcome, view = await context.db.run(dreams.add_own_image, trajectory_id, user.id, theme_id, cleaned.value, now())
+        outcome, view = await context.db.run(
+            dreams.add_own_image, trajectory_id, user.id, theme_id, cleaned.value, now()
+        )
         status, count = outcome.status, outcome.count
     else:
         status, count = cleaned.problem or "empty", 0

@@ -146,7 +146,9 @@ async def member_left(update: Update, context: BotContext) -> None:
     await context.db.run(people.note_left_group, message.chat_id, message.left_chat_member.id)
     if was_moderator:
         assert context.actor is not None and context.actor.trajectory is not None
-        await refresh_group(context.bot, context.texts, context.db, context.actor.trajectory.id, former=(message.left_chat_member.id,))
+        await refresh_group(
+            context.bot, context.texts, context.db, context.actor.trajectory.id, former=(message.left_chat_member.id,)
+        )
         await moderator_left(context, message.left_chat_member)
 
 
