@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Text, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from method.anonymity import open_score, pseudonym, seal_reason, seal_score
+from method.anonymity import open_reason, open_score, pseudonym, seal_reason, seal_score
 from storage.models import (
     Ballot,
     BallotDelivery,
@@ -80,7 +80,7 @@ _D = (
 
 def _ballot(*extra: Any) -> Any:
     """The delivery with the round's themes (one row per theme and SDG) and the member's sealed
-    scores (their reasons are not read: the ballot does not show them)."""
+    scores (with ``extra`` columns: the reasons for the member's own view; a press reads none)."""
     return (
         select(
             *_D.c,
@@ -107,6 +107,7 @@ def _ballot(*extra: Any) -> Any:
 
 
 _VIEW = _ballot()
+_VIEW_WITH_REASONS = _ballot(DraftScore.reason.label("reason_sealed"))  # the member's own view: reasons too
 _MAY_WRITE = and_(
     _D.c.status == "open",
     exists().where(RoundTheme.round_id == _D.c.id, RoundTheme.theme_id == bindparam("press_theme")),
@@ -192,16 +193,20 @@ class _Ballot:
 _THEME_AT = len(_D.c)  # where a row's theme columns begin: theme id, position, name, description, SDG, cell
 
 
-def _from_cells(rows: list[Any], telegram_id: int, key: bytes) -> _Ballot:
+def _from_cells(rows: list[Any], telegram_id: int, key: bytes, *, with_reasons: bool = False) -> _Ballot:
     round_id = rows[0].id
     at = _THEME_AT
-    parts = [row[at : at + 6] for row in rows]  # by position: the commonest read, kept lean
+    parts = [row[at : at + 7] for row in rows]  # by position: the commonest read, kept lean
     scores: dict[int, int] = {}
-    for theme_id, _, _, _, _, sealed in parts:
+    reasons: dict[int, str] = {}
+    for theme_id, _, _, _, _, sealed, *reason in parts:
         if sealed is not None and theme_id not in scores:
             scores[theme_id] = open_score(key, round_id, telegram_id, theme_id, sealed)
+            said = open_reason(key, round_id, telegram_id, theme_id, reason[0]) if with_reasons else None
+            if said:
+                reasons[theme_id] = said
     themes = ballot_themes(part[:5] for part in parts if part[0] is not None)
-    return _Ballot(themes, scores, {})
+    return _Ballot(themes, scores, reasons)
 
 
 def _closed(connection: Connection, found: Any, key: bytes) -> _Ballot:
@@ -231,13 +236,17 @@ def ballot_view(
     connection: Connection, round_id: int, telegram_id: int, key: bytes, *, page: int | None = None
 ) -> BallotView | None:
     """A member's own ballot (None when they got none in this round); ``page`` is remembered."""
-    rows = connection.execute(_VIEW, {"press_round": round_id, "presser": telegram_id}).all()
+    rows = connection.execute(_VIEW_WITH_REASONS, {"press_round": round_id, "presser": telegram_id}).all()
     if not rows:
         return None
     found = rows[0]
     if page is not None and page != found.delivery_page:
         connection.execute(_SET_PAGE, {"press_round": round_id, "press_person": found.person_id, "new_page": page})
-    ballot = _from_cells(rows, telegram_id, key) if found.status == "open" else _closed(connection, found, key)
+    ballot = (
+        _from_cells(rows, telegram_id, key, with_reasons=True)
+        if found.status == "open"
+        else _closed(connection, found, key)
+    )
     return _view(found, ballot, page=page)
 
 
