@@ -20,6 +20,7 @@ import time
 
 QUICK = [
     ("update_cost", ["--presses", "300"]),
+    ("press_unit", ["--presses", "300"]),
     ("statements", []),
     ("sending", ["--groups", "20"]),
     ("close_round", ["--rounds", "4"]),
@@ -31,6 +32,7 @@ FULL = [
     ("update_cost", ["--presses", "1000"]),
     ("update_cost", ["--presses", "1000"]),  # again: how far two runs differ is the noise
     ("update_cost", ["--presses", "300", "--through", "fake"]),  # the fake's own work on both sides
+    ("press_unit", []),
     ("statements", []),
     ("sending", ["--groups", "200"]),
     ("sending", ["--groups", "20", "--sequential"]),

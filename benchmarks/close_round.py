@@ -21,7 +21,7 @@ from fake_telegram.core import FakeTelegram
 
 from benchmarks.world import ballot_of, database, median, ms, populate, round_of, start_app
 from bot.context import BotContext
-from conversations.voting import results_chart
+from conversations.voting_results import results_chart
 from storage import ballots, voting
 
 MEMBERS, THEMES = 20, 30

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 from typing import Any
@@ -69,6 +71,14 @@ def lane_of(payload: dict[str, Any]) -> int:
         if isinstance(node, dict) and isinstance(node.get("id"), int):
             return int(node["id"])
     return 0
+
+
+def lane_key(secret: bytes, lane: int) -> int:
+    """What the inbox stores as the lane: a keyed hash of the chat (or user) id, 63 bits. The same
+    chat gets the same lane on every instance (they share the secret), and a database reader
+    without the secret cannot tell whose private chat a lane is."""
+    digest = hmac.new(secret, f"lane:{lane}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
 
 
 def lock_key(lane: int) -> int:
@@ -169,8 +179,11 @@ class Inbox:
         lanes: int = 4,
         poll: float = 1.0,
         max_attempts: int = 3,
+        lane_secret: bytes | None = None,
     ) -> None:
         self.application = application
+        # Lanes are keyed with the ballot secret unless told otherwise (bot/app.py puts it in services).
+        self.lane_secret = lane_secret if lane_secret is not None else application.bot_data["services"].ballot_key
         self.db = database
         self.instance_id = instance_id
         self.lanes = lanes
@@ -200,7 +213,8 @@ class Inbox:
     async def receive(self, payload: dict[str, Any]) -> bool:
         """Keep one pushed update (before it is acknowledged); False for a repeat of a stored one."""
         update_id = int(payload["update_id"])
-        stored = await self.db.run(inbox.store, update_id, lane_of(payload), json.dumps(payload), utcnow())
+        lane = lane_key(self.lane_secret, lane_of(payload))
+        stored = await self.db.run(inbox.store, update_id, lane, json.dumps(payload), utcnow())
         self._wake.set()
         return stored
 

@@ -116,7 +116,7 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "not_member")
         return
     key = context.services.ballot_key
-    press = await context.db.run_short(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
+    press = await context.db.run_once(ballots.record_score, round_id, query.from_user.id, theme_id, score, key)
     if press.language:
         context.lang = context.texts.lang(press.language)
     if press.status not in ("ok", "unchanged"):
@@ -132,7 +132,11 @@ async def info_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, theme_id = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = (
+        await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key)
+        if _own_private_chat(update)
+        else None
+    )
     theme = next((t for t in view.themes if t.id == theme_id), None) if view else None
     if view is None or theme is None:
         await _refuse(update, context, "not_member" if view is None else "not_in_round")
@@ -147,7 +151,13 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id, page = (int(part) for part in context.matches[0].groups())
-    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page) if _own_private_chat(update) else None
+    view = (
+        await context.db.run_short(
+            ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key, page=page
+        )
+        if _own_private_chat(update)
+        else None
+    )
     if view is None or not 0 <= page < pages(view):
         await _refuse(update, context, "not_member")
         return
@@ -189,7 +199,11 @@ async def why_pressed(update: Update, context: BotContext) -> None:
     assert query is not None and query.message is not None
     round_id = int(context.matches[0].group(1))
     theme_part = context.matches[0].group(2)
-    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = (
+        await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key)
+        if _own_private_chat(update)
+        else None
+    )
     if view is None:
         await _refuse(update, context, "not_member")
         return
@@ -209,8 +223,13 @@ async def why_pressed(update: Update, context: BotContext) -> None:
     (prompt,) = await send_html(context.bot, query.message.chat.id, text, reply_markup=ForceReply(selective=True))
     person = context.private.person if context.private else None
     await context.db.run(
-        prompts.ask, view.round.trajectory_id, query.message.chat.id, REASON_PROMPT,
-        message_id=prompt.message_id, person_id=person.id if person else None, payload=f"{round_id}:{theme.id}",
+        prompts.ask,
+        view.round.trajectory_id,
+        query.message.chat.id,
+        REASON_PROMPT,
+        message_id=prompt.message_id,
+        person_id=person.id if person else None,
+        payload=f"{round_id}:{theme.id}",
     )
     text, keyboard = render_ballot(context, view)
     await query.edit_message_reply_markup(keyboard)
@@ -221,7 +240,11 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     round_id = int(context.matches[0].group(1))
-    view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key) if _own_private_chat(update) else None
+    view = (
+        await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, context.services.ballot_key)
+        if _own_private_chat(update)
+        else None
+    )
     if view is None:
         await _refuse(update, context, "not_member")
         return
@@ -239,14 +262,20 @@ async def reason_reply(update: Update, context: BotContext, prompt: PromptRecord
     round_id, theme_id = (int(part) for part in prompt.payload.split(":"))
     cleaned = clean_text(message.text or message.caption, voting.MAX_REASON, single_line=True)
     if not cleaned.ok:
-        await send_html(context.bot, message.chat_id, context.render("voting/reason_saved", problem=cleaned.problem, limit=voting.MAX_REASON))
+        await send_html(
+            context.bot,
+            message.chat_id,
+            context.render("voting/reason_saved", problem=cleaned.problem, limit=voting.MAX_REASON),
+        )
         return True
     outcome = await context.db.run(
         voting.record_reason, round_id, update.effective_user.id, theme_id, cleaned.value, context.services.ballot_key
     )
     await context.db.run(prompts.close, message.chat_id, REASON_PROMPT)
     problem = None if outcome == "ok" else "closed"
-    await send_html(context.bot, message.chat_id, context.render("voting/reason_saved", problem=problem, limit=voting.MAX_REASON))
+    await send_html(
+        context.bot, message.chat_id, context.render("voting/reason_saved", problem=problem, limit=voting.MAX_REASON)
+    )
     return True
 
 
@@ -261,7 +290,11 @@ async def resend_ballot(update: Update, context: BotContext) -> None:
         return
     found = await context.db.run(voting.ensure_delivery, trajectory.id, telegram_user(user))
     if found is None:
-        await send_html(context.bot, update.effective_chat.id, context.render("voting/problem", code="none_open", lang=trajectory.language))
+        await send_html(
+            context.bot,
+            update.effective_chat.id,
+            context.render("voting/problem", code="none_open", lang=trajectory.language),
+        )
         return
     round_id, person_id = found
     await send_ballot(context, round_id, person_id, user.id)

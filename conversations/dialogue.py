@@ -27,7 +27,7 @@ from method.dialogue import (
     parse_dialogue_command,
     parse_question_command,
 )
-from storage import dialogue, people
+from storage import answers, dialogue, people
 from storage.records import DialogueStatus, DialogueStep, Participation, PersonRecord, TelegramUser, TrajectoryRecord
 
 # Answers in the group are looked at in their own handler group, after group 0: there the
@@ -132,7 +132,7 @@ async def dialogue_command(update: Update, context: BotContext) -> None:
         await send_html(context.bot, trajectory.chat_id, context.render("dialogue/usage"))
         return
     if parsed.action == "stop":
-        step = await context.db.run(dialogue.stop, trajectory.id)
+        step = await context.db.run(dialogue.stop, trajectory.id, context.services.ballot_key)
         await _after_step(context, trajectory, step, stopped=True)
         return
     step = await context.db.run(dialogue.start, trajectory.id, parsed.action)
@@ -150,7 +150,7 @@ async def dialogue_command(update: Update, context: BotContext) -> None:
 async def next_command(update: Update, context: BotContext) -> None:
     """/volgende: share the anonymous answers of this question, then the next question (or the end)."""
     trajectory = context.trajectory
-    step = await context.db.run(dialogue.advance, trajectory.id)
+    step = await context.db.run(dialogue.advance, trajectory.id, context.services.ballot_key)
     await _after_step(context, trajectory, step, stopped=False)
 
 
@@ -209,7 +209,7 @@ async def group_answer(update: Update, context: BotContext) -> None:
         cleaned = clean_answer(message.text)
         value, problem = cleaned.value, cleaned.problem
     outcome = await context.db.run(
-        dialogue.add_group_answer,
+        answers.add_group_answer,
         actor.trajectory.id,
         actor.person.id,
         value,
@@ -246,7 +246,9 @@ async def private_answer(update: Update, context: BotContext) -> bool:
         cleaned = clean_answer(message.text)
         value, problem = cleaned.value, cleaned.problem
     current = private.current.id if private.current is not None else None
-    outcome = await context.db.run(dialogue.add_private_answer, private.person.id, current, value, problem=problem)
+    outcome = await context.db.run(
+        answers.add_private_answer, private.person.id, current, value, key=context.services.ballot_key, problem=problem
+    )
     chat_id = message.chat_id
     if outcome.outcome == "not_open":
         return False
@@ -280,7 +282,7 @@ async def participation_command(update: Update, context: BotContext) -> None:
     actor = context.actor
     assert actor is not None and actor.trajectory is not None and actor.person is not None
     trajectory = actor.trajectory
-    found = await context.db.run(dialogue.participation, trajectory.id)
+    found = await context.db.run(answers.participation, trajectory.id)
     if found is None:
         await send_html(context.bot, trajectory.chat_id, context.render("dialogue/not_running"))
         return
@@ -306,8 +308,11 @@ def _private_lang(context: BotContext, person: PersonRecord, trajectory: Traject
 async def _send_participation(context: BotContext, moderator: PersonRecord, found: Participation) -> bool:
     lang = _private_lang(context, moderator, found.trajectory)
     text = context.render("dialogue/participation", participation=found, invited=None, unreachable=(), lang=lang)
+    running = found.status.dialogue.ended_at is None  # after the end: the totals, no invitations
     keyboard = (
-        invite_keyboard(context.texts, lang, found.trajectory.id, found.status.dialogue.id) if found.quiet else None
+        invite_keyboard(context.texts, lang, found.trajectory.id, found.status.dialogue.id)
+        if found.quiet and running
+        else None
     )
     try:
         await send_html(context.bot, moderator.telegram_id, text, reply_markup=keyboard)
@@ -331,7 +336,7 @@ async def invite_pressed(update: Update, context: BotContext) -> None:
         await query.answer(context.label("alert.stale"), show_alert=True)
         return
     check, found = await context.db.run(
-        dialogue.participation_for_moderator, trajectory_id, dialogue_id, query.from_user.id
+        answers.participation_for_moderator, trajectory_id, dialogue_id, query.from_user.id
     )
     if check == "not_moderator":
         await query.answer(context.label("alert.moderator_only"), show_alert=True)

@@ -45,6 +45,8 @@ log = logging.getLogger("kopgroep.goals")
 
 GOAL_PROMPT = "goal"  # payload "<goal>:<part>:<flow|fix>": the part the next private text answers
 MAX_DREAMS_SHOWN = goals.MAX_DREAMS_SHOWN
+
+
 # Questions that take free text too: when one of them was asked after the goal question (a ballot
 # reason, a dream image's new text, a dream theme pressed), the next text is theirs; "Verder"
 # (or the link) asks the goal question again and so takes the turn back.

@@ -40,7 +40,9 @@ async def choose_group(update: Update, context: BotContext) -> None:
     private = context.private
     if len(private.memberships) <= 1:
         trajectory = private.memberships[0][0] if private.memberships else None
-        await send_html(context.bot, update.effective_chat.id, context.render("group_choice/only_one", trajectory=trajectory))
+        await send_html(
+            context.bot, update.effective_chat.id, context.render("group_choice/only_one", trajectory=trajectory)
+        )
         return
     await send_html(
         context.bot,

@@ -74,7 +74,9 @@ async def invite(update: Update, context: BotContext) -> None:
     """/uitnodiging in the group: post the "Doe mee" button again."""
     trajectory = context.trajectory
     keyboard = join_keyboard(context.texts, context.lang, context.bot.username, trajectory.join_token)
-    await send_html(context.bot, trajectory.chat_id, context.render("joining/invite", trajectory=trajectory), reply_markup=keyboard)
+    await send_html(
+        context.bot, trajectory.chat_id, context.render("joining/invite", trajectory=trajectory), reply_markup=keyboard
+    )
 
 
 def handlers() -> list:

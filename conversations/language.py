@@ -32,7 +32,9 @@ async def group_language(update: Update, context: BotContext) -> None:
         return
     await context.db.run(trajectories.set_language, trajectory.id, choice.lower())
     await refresh_group(context.bot, context.texts, context.db, trajectory.id)
-    await send_html(context.bot, trajectory.chat_id, context.render("language/changed", lang=choice.lower(), scope="group"))
+    await send_html(
+        context.bot, trajectory.chat_id, context.render("language/changed", lang=choice.lower(), scope="group")
+    )
 
 
 async def private_language(update: Update, context: BotContext) -> None:

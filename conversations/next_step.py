@@ -63,7 +63,11 @@ def next_action(facts: Facts, open_round: int | None, dialogue_running: bool) ->
 def card_keyboard(texts: Texts, lang: str, trajectory_id: int, action: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.label(lang, f"help.action_{action}"), callback_data=f"next:{trajectory_id}:{action}")],
+            [
+                InlineKeyboardButton(
+                    texts.label(lang, f"help.action_{action}"), callback_data=f"next:{trajectory_id}:{action}"
+                )
+            ],
             [InlineKeyboardButton(texts.label(lang, "help.all_commands"), callback_data=f"next:{trajectory_id}:alles")],
         ]
     )
@@ -82,7 +86,9 @@ async def show_card(context: BotContext, trajectory_id: int, chat_id: int) -> No
         action=action,
         open_round=open_round,
     )
-    await send_html(context.bot, chat_id, text, reply_markup=card_keyboard(context.texts, context.lang, trajectory_id, action))
+    await send_html(
+        context.bot, chat_id, text, reply_markup=card_keyboard(context.texts, context.lang, trajectory_id, action)
+    )
 
 
 async def card_pressed(update: Update, context: BotContext) -> None:

@@ -66,12 +66,17 @@ async def register(update: Update, context: BotContext, chat_id: int, title: str
     await refresh_group(context.bot, context.texts, context.db, trajectory.id)
     keyboard = join_keyboard(context.texts, lang, context.bot.username, trajectory.join_token)
     if not created:
-        await send_html(context.bot, chat_id, context.render("onboarding/welcome_back", lang=lang), reply_markup=keyboard)
+        await send_html(
+            context.bot, chat_id, context.render("onboarding/welcome_back", lang=lang), reply_markup=keyboard
+        )
         if trajectory.organisation:
             return
     else:
         await send_html(
-            context.bot, chat_id, context.render("onboarding/welcome", lang=lang, moderator=moderator), reply_markup=keyboard
+            context.bot,
+            chat_id,
+            context.render("onboarding/welcome", lang=lang, moderator=moderator),
+            reply_markup=keyboard,
         )
     await ask_organisation(context, trajectory, moderator)
 

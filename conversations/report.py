@@ -140,7 +140,9 @@ async def decision_command(update: Update, context: BotContext) -> None:
     parsed = parse_decision(parts[1], today(trajectory))
     if not isinstance(parsed, DecisionInput):
         await send_html(
-            context.bot, trajectory.chat_id, context.render("report/decision_problem", code=parsed.code, moment=parsed.moment, guided=False)
+            context.bot,
+            trajectory.chat_id,
+            context.render("report/decision_problem", code=parsed.code, moment=parsed.moment, guided=False),
         )
         return
     await record_and_announce(update, context, trajectory, parsed)

@@ -51,8 +51,13 @@ async def screen_command(update: Update, context: BotContext) -> None:
     url = screen_url(settings.screen_base_url, make_token(screen_key(context.services.ballot_key), link.id, secret))
     lang = context.texts.lang(moderator.language or trajectory.language)
     text = context.render(
-        "screen/link", lang=lang, url=url, trajectory=trajectory, expires_at=link.expires_at,
-        local=settings.mode == "polling" and not settings.screen_url, timezone=trajectory.timezone,
+        "screen/link",
+        lang=lang,
+        url=url,
+        trajectory=trajectory,
+        expires_at=link.expires_at,
+        local=settings.mode == "polling" and not settings.screen_url,
+        timezone=trajectory.timezone,
     )
     try:
         await send_html(context.bot, moderator.telegram_id, text)
@@ -66,7 +71,10 @@ async def screen_command(update: Update, context: BotContext) -> None:
         )
         keyboard = join_keyboard(context.texts, context.lang, context.bot.username, trajectory.join_token)
         await send_html(
-            context.bot, trajectory.chat_id, context.render("screen/unreachable", moderator=moderator), reply_markup=keyboard
+            context.bot,
+            trajectory.chat_id,
+            context.render("screen/unreachable", moderator=moderator),
+            reply_markup=keyboard,
         )
         return
     await send_html(context.bot, trajectory.chat_id, context.render("screen/sent", moderator=moderator))

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from bot.render import Texts
 from conversations.goals import MAX_DREAMS_SHOWN, short_flags
 from conversations.session import synthesis_text
-from conversations.voting import MIN_VOTERS_FOR_FIGURES, results_context, rule_context
+from conversations.voting import rule_context
+from conversations.voting_results import MIN_VOTERS_FOR_FIGURES, results_context
 from storage import voting
 from storage.screen import SCENES, Look, SceneData
 
@@ -50,10 +51,17 @@ class ScreenState:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "status": self.status, "version": self.version, "lang": self.lang, "title": self.title,
-            "heading": self.heading, "html": self.html, "live": self.live,
+            "status": self.status,
+            "version": self.version,
+            "lang": self.lang,
+            "title": self.title,
+            "heading": self.heading,
+            "html": self.html,
+            "live": self.live,
             "scenes": [{"key": key, "label": label, "number": SCENES.index(key) + 1} for key, label in self.scenes],
-            "shown": self.shown, "pinned": self.pinned, "ended": self.status != "ok",
+            "shown": self.shown,
+            "pinned": self.pinned,
+            "ended": self.status != "ok",
         }
 
 
@@ -73,8 +81,16 @@ def screen_state(texts: Texts, look: Look, *, pinned: str | None, chart_url: str
     heading, body, live, chart = _scene(texts, lang, trajectory, data, label, chart_url)
     scenes = tuple((scene, label(f"scene.{scene}")) for scene in SCENES if scene in look.scenes)
     return ScreenState(
-        status="ok", lang=lang, title=f"{heading} · {name}", heading=heading, html=body, live=live,
-        scenes=scenes, shown=data.scene, pinned=pinned if pinned in look.scenes else None, chart=chart,
+        status="ok",
+        lang=lang,
+        title=f"{heading} · {name}",
+        heading=heading,
+        html=body,
+        live=live,
+        scenes=scenes,
+        shown=data.scene,
+        pinned=pinned if pinned in look.scenes else None,
+        chart=chart,
     )
 
 
@@ -136,7 +152,9 @@ def _scene(texts, lang, trajectory, data: SceneData, label, chart_url) -> tuple[
         heading = label("heading.results", number=result.round.number)
         parts = []
         if data.chosen:
-            parts.append(block(message("voting/consensus", chosen=data.chosen, parked=data.parked), "message consensus"))
+            parts.append(
+                block(message("voting/consensus", chosen=data.chosen, parked=data.parked), "message consensus")
+            )
         text = block(message("voting/results", **values), "message results")
         chart = None
         if result.submitted >= MIN_VOTERS_FOR_FIGURES and result.tally is not None and result.tally.themes:
@@ -150,13 +168,20 @@ def _scene(texts, lang, trajectory, data: SceneData, label, chart_url) -> tuple[
         return heading, "".join(parts), heading, chart
     if scene == "dreams":
         heading = label("scene.dreams")
-        text = message("dreams/summary", trajectory=trajectory, themes=data.dream_themes, next_session=data.next_session)
+        text = message(
+            "dreams/summary", trajectory=trajectory, themes=data.dream_themes, next_session=data.next_session
+        )
         return heading, block(text, "message columns"), heading, None
     if scene == "goals" and data.goals is not None:
         heading = label("scene.goals")
         text = message(
-            "goals/overview", overview=data.goals, short=short_flags(_TextsOnly(texts), lang, data.goals),
-            shown=MAX_DREAMS_SHOWN, drafts=[], pending=[], private=False,
+            "goals/overview",
+            overview=data.goals,
+            short=short_flags(_TextsOnly(texts), lang, data.goals),
+            shown=MAX_DREAMS_SHOWN,
+            drafts=[],
+            pending=[],
+            private=False,
         )
         return heading, block(text, "message columns"), heading, None
     heading = label("scene.waiting")
@@ -175,8 +200,20 @@ class _TextsOnly:
 
 # Telegram's tags and what the page uses for them; anything else is dropped, its text kept.
 _TAGS = {
-    "b": "strong", "strong": "strong", "i": "em", "em": "em", "u": "u", "ins": "u", "s": "s", "strike": "s",
-    "del": "s", "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-spoiler": "span", "span": "span",
+    "b": "strong",
+    "strong": "strong",
+    "i": "em",
+    "em": "em",
+    "u": "u",
+    "ins": "u",
+    "s": "s",
+    "strike": "s",
+    "del": "s",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-spoiler": "span",
+    "span": "span",
     "a": "span",  # mentions and links: nothing to press on a wall
 }
 

@@ -35,7 +35,7 @@ from bot.context import Services
 from bot.health import health_route, polling_worker
 from bot.render import TEMPLATES
 from conversations.screen_view import ScreenState, refused_state, screen_state
-from conversations.voting import MIN_VOTERS_FOR_FIGURES, results_chart
+from conversations.voting_results import MIN_VOTERS_FOR_FIGURES, results_chart
 from method.screen_link import read_token, screen_key
 from storage import screen
 from storage.models import utcnow
@@ -92,7 +92,9 @@ class ScreenHub:
         pinned = pinned if pinned in SCENES else None
         check, mark = await self.services.db.run(screen.glance, parts, utcnow())
         if not check.ok:
-            return refused_state(texts, texts.lang(check.trajectory.language if check.trajectory else settings.language), check.status)
+            return refused_state(
+                texts, texts.lang(check.trajectory.language if check.trajectory else settings.language), check.status
+            )
         key, now = (token, pinned), time.monotonic()
         kept = self._states.get(key)
         if kept is not None and kept[0] == mark and now - kept[1] < FULL_LOOK:
@@ -100,7 +102,11 @@ class ScreenHub:
             return kept[2]
         look = await self.services.db.run(screen.look, parts, utcnow(), pinned)
         state = screen_state(
-            texts, look, pinned=pinned, chart_url=f"{PREFIX}/{token}/grafiek/{{number}}.png", default_lang=settings.language
+            texts,
+            look,
+            pinned=pinned,
+            chart_url=f"{PREFIX}/{token}/grafiek/{{number}}.png",
+            default_lang=settings.language,
         )
         if state.status == "ok":
             self._states[key] = (mark, now, state)

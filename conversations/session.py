@@ -40,7 +40,11 @@ async def open_session(update: Update, context: BotContext) -> None:
         if moment.ok and moment.value is not None and moment.value.date() < now.astimezone(moment.value.tzinfo).date():
             moment = type(moment)(None, "past")
         if not moment.ok:
-            await send_html(context.bot, trajectory.chat_id, context.render("session/date_problem", problem=moment.problem, moment=moment))
+            await send_html(
+                context.bot,
+                trajectory.chat_id,
+                context.render("session/date_problem", problem=moment.problem, moment=moment),
+            )
             return
         starts_at = moment.value
     meeting = await context.db.run(synthesis.open_meeting, trajectory.id, starts_at)
@@ -88,26 +92,42 @@ async def note(update: Update, context: BotContext) -> None:
         notes = await context.db.run(synthesis.notes, trajectory.id)
         names = {kind: context.label(f"session.note.{kind}") for kind in synthesis.NOTE_KINDS}
         await send_html(
-            context.bot, trajectory.chat_id, context.render("session/notes", kinds=synthesis.NOTE_KINDS, names=names, notes=notes)
+            context.bot,
+            trajectory.chat_id,
+            context.render("session/notes", kinds=synthesis.NOTE_KINDS, names=names, notes=notes),
         )
         return
     kind = _KIND_OF.get(parts[1].lower().rstrip(":"))
     if kind is None:
-        await send_html(context.bot, trajectory.chat_id, context.render("session/note_problem", problem="kind", limit=synthesis.MAX_NOTE))
+        await send_html(
+            context.bot,
+            trajectory.chat_id,
+            context.render("session/note_problem", problem="kind", limit=synthesis.MAX_NOTE),
+        )
         return
     raw = parts[2] if len(parts) == 3 else ""
     if raw.strip() == CLEAR:
         await context.db.run(synthesis.set_note, trajectory.id, kind, None)
-        await send_html(context.bot, trajectory.chat_id, context.render("session/note_saved", name=context.label(f"session.note.{kind}"), removed=True))
+        await send_html(
+            context.bot,
+            trajectory.chat_id,
+            context.render("session/note_saved", name=context.label(f"session.note.{kind}"), removed=True),
+        )
         return
     cleaned = clean_text(raw, synthesis.MAX_NOTE)
     if not cleaned.ok:
         await send_html(
-            context.bot, trajectory.chat_id, context.render("session/note_problem", problem=cleaned.problem, limit=synthesis.MAX_NOTE)
+            context.bot,
+            trajectory.chat_id,
+            context.render("session/note_problem", problem=cleaned.problem, limit=synthesis.MAX_NOTE),
         )
         return
     await context.db.run(synthesis.set_note, trajectory.id, kind, cleaned.value)
-    await send_html(context.bot, trajectory.chat_id, context.render("session/note_saved", name=context.label(f"session.note.{kind}"), removed=False))
+    await send_html(
+        context.bot,
+        trajectory.chat_id,
+        context.render("session/note_saved", name=context.label(f"session.note.{kind}"), removed=False),
+    )
 
 
 def handlers() -> list:

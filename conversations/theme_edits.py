@@ -26,7 +26,9 @@ async def _theme_of(update: Update, context: BotContext) -> tuple[int, int] | No
     assert query is not None and context.actor is not None and context.actor.trajectory is not None
     trajectory = context.actor.trajectory
     trajectory_id, theme_id = int(context.matches[0].group(1)), int(context.matches[0].group(2))
-    position = await context.db.run(themes.position_of, trajectory.id, theme_id) if trajectory_id == trajectory.id else None
+    position = (
+        await context.db.run(themes.position_of, trajectory.id, theme_id) if trajectory_id == trajectory.id else None
+    )
     if position is None:
         await query.answer(context.label("alert.stale"), show_alert=True)
         return None
@@ -41,7 +43,9 @@ async def _ask(update: Update, context: BotContext, action: str, numbers: tuple[
     text = context.render("themes/ask_text", action=action, numbers=numbers, moderator=telegram_user(user))
     (question,) = await send_html(context.bot, trajectory.chat_id, text, reply_markup=ForceReply(selective=True))
     payload = ":".join([action, *map(str, numbers)])
-    await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, TEXT_PROMPT, message_id=question.message_id, payload=payload)
+    await context.db.run(
+        prompts.ask, trajectory.id, trajectory.chat_id, TEXT_PROMPT, message_id=question.message_id, payload=payload
+    )
 
 
 @moderator_only
@@ -59,7 +63,9 @@ async def edit_pressed(update: Update, context: BotContext) -> None:
         await _ask(update, context, action, (position,))
         return
     theme_id = int(context.matches[0].group(2))
-    others = [(t.id, t.position, t.name) for t in await context.db.run(themes.list_themes, trajectory_id) if t.id != theme_id]
+    others = [
+        (t.id, t.position, t.name) for t in await context.db.run(themes.list_themes, trajectory_id) if t.id != theme_id
+    ]
     await edit_html(
         query,
         context.render("themes/merge_pick", position=position, none=not others),
@@ -94,7 +100,11 @@ async def text_reply(update: Update, context: BotContext, prompt: PromptRecord) 
         parts = tuple(part.strip() for part in text.replace("\n", ";").split(";") if part.strip())
         command = ThemeCommand("split", (int(numbers[0]),), parts=parts or ("",))
     else:
-        command = ThemeCommand({"ren": "rename", "desc": "describe", "ex": "example"}.get(action, action), tuple(map(int, numbers)), text=text)
+        command = ThemeCommand(
+            {"ren": "rename", "desc": "describe", "ex": "example"}.get(action, action),
+            tuple(map(int, numbers)),
+            text=text,
+        )
     if await apply_edit(context, context.trajectory, command):
         await context.db.run(prompts.close, prompt.chat_id, TEXT_PROMPT)
     return True  # a problem was said; the question stays open for another reply

@@ -38,8 +38,15 @@ async def list_themes(update: Update, context: BotContext) -> None:
     trajectory = context.trajectory
     found = await context.db.run(themes.list_themes, trajectory.id)
     await send_html(
-        context.bot, trajectory.chat_id,
-        context.render("themes/list", themes=found, trajectory=trajectory, is_moderator=context.actor.is_moderator, timezone=trajectory.timezone),
+        context.bot,
+        trajectory.chat_id,
+        context.render(
+            "themes/list",
+            themes=found,
+            trajectory=trajectory,
+            is_moderator=context.actor.is_moderator,
+            timezone=trajectory.timezone,
+        ),
     )
 
 
@@ -48,7 +55,9 @@ async def choose_catalogue(update: Update, context: BotContext) -> None:
     """/catalogus: the shipped lists as buttons."""
     trajectory = context.trajectory
     await send_html(
-        context.bot, trajectory.chat_id, context.render("themes/catalogue_pick"),
+        context.bot,
+        trajectory.chat_id,
+        context.render("themes/catalogue_pick"),
         reply_markup=catalogue_keyboard(context.texts, context.lang, trajectory.id),
     )
 
@@ -65,7 +74,12 @@ async def catalogue_chosen(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     added, skipped = await context.db.run(themes.add_catalogue, trajectory.id, key, trajectory.language)
-    await edit_html(query, context.render("themes/catalogue_added", added=added, skipped=skipped, catalogue=context.label(f"themes.catalogue.{key}")))
+    await edit_html(
+        query,
+        context.render(
+            "themes/catalogue_added", added=added, skipped=skipped, catalogue=context.label(f"themes.catalogue.{key}")
+        ),
+    )
 
 
 async def _problem(context: BotContext, chat_id: int, code: str, limit: int = 0) -> None:
@@ -147,7 +161,9 @@ async def show_theme(context: BotContext, trajectory: TrajectoryRecord, position
         return
     sdgs = [(n, sdg_name(n, context.lang)) for n in found.theme.sdgs]
     keyboard = theme_keyboard(context.texts, context.lang, trajectory.id, found.theme.id) if moderator else None
-    await send_html(context.bot, trajectory.chat_id, context.render("themes/detail", d=found, sdgs=sdgs), reply_markup=keyboard)
+    await send_html(
+        context.bot, trajectory.chat_id, context.render("themes/detail", d=found, sdgs=sdgs), reply_markup=keyboard
+    )
 
 
 @moderator_only
@@ -156,8 +172,14 @@ async def theme_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and context.actor is not None and context.actor.trajectory is not None
     trajectory = context.actor.trajectory
-    trajectory_id, theme_id, action = int(context.matches[0].group(1)), int(context.matches[0].group(2)), context.matches[0].group(3)
-    position = await context.db.run(themes.position_of, trajectory.id, theme_id) if trajectory_id == trajectory.id else None
+    trajectory_id, theme_id, action = (
+        int(context.matches[0].group(1)),
+        int(context.matches[0].group(2)),
+        context.matches[0].group(3),
+    )
+    position = (
+        await context.db.run(themes.position_of, trajectory.id, theme_id) if trajectory_id == trajectory.id else None
+    )
     if position is None:
         await query.answer(context.label("alert.stale"), show_alert=True)
         return
@@ -165,12 +187,18 @@ async def theme_button(update: Update, context: BotContext) -> None:
     assert found is not None
     if action == "sdg":
         await query.answer()
-        await edit_html(query, context.render("themes/sdg_pick", theme=found.theme),
-                        reply_markup=sdg_keyboard(context.texts, context.lang, trajectory.id, theme_id, found.theme.sdgs))
+        await edit_html(
+            query,
+            context.render("themes/sdg_pick", theme=found.theme),
+            reply_markup=sdg_keyboard(context.texts, context.lang, trajectory.id, theme_id, found.theme.sdgs),
+        )
     elif action == "del":
         await query.answer()
-        await edit_html(query, context.render("themes/remove_confirm", theme=found.theme),
-                        reply_markup=remove_keyboard(context.texts, context.lang, trajectory.id, theme_id))
+        await edit_html(
+            query,
+            context.render("themes/remove_confirm", theme=found.theme),
+            reply_markup=remove_keyboard(context.texts, context.lang, trajectory.id, theme_id),
+        )
     elif action == "yes":
         outcome = await context.db.run(themes.remove, trajectory.id, position)
         await query.answer()
@@ -181,8 +209,11 @@ async def theme_button(update: Update, context: BotContext) -> None:
     else:  # no, done: back to the detail
         await query.answer()
         sdgs = [(n, sdg_name(n, context.lang)) for n in found.theme.sdgs]
-        await edit_html(query, context.render("themes/detail", d=found, sdgs=sdgs),
-                        reply_markup=theme_keyboard(context.texts, context.lang, trajectory.id, theme_id))
+        await edit_html(
+            query,
+            context.render("themes/detail", d=found, sdgs=sdgs),
+            reply_markup=theme_keyboard(context.texts, context.lang, trajectory.id, theme_id),
+        )
 
 
 @moderator_only
@@ -200,7 +231,9 @@ async def sdg_toggled(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     try:
-        await query.edit_message_reply_markup(sdg_keyboard(context.texts, context.lang, trajectory.id, theme_id, linked))
+        await query.edit_message_reply_markup(
+            sdg_keyboard(context.texts, context.lang, trajectory.id, theme_id, linked)
+        )
     except BadRequest as error:
         if not unchanged(error):
             raise
@@ -213,7 +246,9 @@ async def sdg_toggled(update: Update, context: BotContext) -> None:
 async def ask_import(update: Update, context: BotContext) -> None:
     """/importeer: ask for the file as a reply (so the bot sees it in privacy mode)."""
     trajectory = context.trajectory
-    (message,) = await send_html(context.bot, trajectory.chat_id, context.render("themes/import_prompt"), reply_markup=ForceReply(selective=True))
+    (message,) = await send_html(
+        context.bot, trajectory.chat_id, context.render("themes/import_prompt"), reply_markup=ForceReply(selective=True)
+    )
     await context.db.run(prompts.ask, trajectory.id, trajectory.chat_id, IMPORT_PROMPT, message_id=message.message_id)
 
 
@@ -241,7 +276,9 @@ async def private_document(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def read_scan(update: Update, context: BotContext, trajectory: TrajectoryRecord, *, answer_chat: int | None = None) -> None:
+async def read_scan(
+    update: Update, context: BotContext, trajectory: TrajectoryRecord, *, answer_chat: int | None = None
+) -> None:
     """Download, check and import; a broken file imports nothing and gets every error by line."""
     message = update.effective_message
     assert message is not None
@@ -266,9 +303,17 @@ async def read_scan(update: Update, context: BotContext, trajectory: TrajectoryR
         return
     counts = await context.db.run(themes.import_scan, trajectory.id, result.rows)
     await context.db.run(prompts.close, trajectory.chat_id, IMPORT_PROMPT)
-    await send_html(context.bot, chat_id, context.render("themes/import_done", themes=counts[0], subs=counts[1], links=counts[2]))
+    await send_html(
+        context.bot, chat_id, context.render("themes/import_done", themes=counts[0], subs=counts[1], links=counts[2])
+    )
     if chat_id != trajectory.chat_id:
-        await send_html(context.bot, trajectory.chat_id, context.render("themes/import_done", lang=trajectory.language, themes=counts[0], subs=counts[1], links=counts[2]))
+        await send_html(
+            context.bot,
+            trajectory.chat_id,
+            context.render(
+                "themes/import_done", lang=trajectory.language, themes=counts[0], subs=counts[1], links=counts[2]
+            ),
+        )
 
 
 def handlers() -> list:
@@ -282,5 +327,3 @@ def handlers() -> list:
         CallbackQueryHandler(theme_button, pattern=THEME_PATTERN),
         CallbackQueryHandler(sdg_toggled, pattern=SDG_PATTERN),
     ]
-
-

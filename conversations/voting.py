@@ -8,38 +8,32 @@ Members' ballots live in conversations/ballot.py.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.delivery import deliver, report_undelivered
-from bot.documents.chart import ChartLabels, render_chart
+from bot.delivery import report_undelivered
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
-from bot.membership import may_receive
-from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
+from bot.messaging import drop_buttons, edit_html, send_html, unchanged
 from bot.outage import watched
 from conversations.ballot import send_ballot
 from conversations.dream_reminders import instance_id
+from conversations.voting_results import post_results, send_feedback, show_results
 from method.dates import parse_moment
-from method.voting import RULES, Movement
-from method.voting.alpha import describe_alpha
+from method.voting import RULES
 from method.voting.commands import parse_numbers, parse_setting
-from method.voting.concordance import describe_agreement
-from method.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
-from storage import ballots, deadlines, next_trajectory, trajectories, voting
+from storage import ballots, deadlines, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.voting")
-MIN_VOTERS_FOR_FIGURES = 3  # fewer voters: figures would reveal individual scores
 CANCEL_WORDS = {"annuleer", "annuleren", "cancel", "stop"}
 
 
@@ -81,7 +75,9 @@ async def open_round(update: Update, context: BotContext) -> None:
         deadline = moment.value
     current = await context.db.run(voting.open_round_of, trajectory.id)
     if current is not None:
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number))
+        await send_html(
+            context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number)
+        )
         return
     plan = await context.db.run(voting.next_round_plan, trajectory.id)
     kind, theme_ids, places = plan.kind, plan.theme_ids, plan.places
@@ -90,7 +86,9 @@ async def open_round(update: Update, context: BotContext) -> None:
         chosen = await context.db.run(voting.names_by_id, plan.chosen)
         tie = await context.db.run(voting.names_by_id, plan.theme_ids)
         await send_html(
-            context.bot, chat_id, context.render("voting/decided", chosen=chosen, tie=tie, places=places, sought=settings.sought)
+            context.bot,
+            chat_id,
+            context.render("voting/decided", chosen=chosen, tie=tie, places=places, sought=settings.sought),
         )
         return
     if not theme_ids:
@@ -98,7 +96,9 @@ async def open_round(update: Update, context: BotContext) -> None:
         return
     if kind == "round" and len(theme_ids) <= settings.sought:
         await send_html(
-            context.bot, chat_id, context.render("voting/problem", code="too_few_themes", count=len(theme_ids), sought=settings.sought)
+            context.bot,
+            chat_id,
+            context.render("voting/problem", code="too_few_themes", count=len(theme_ids), sought=settings.sought),
         )
         return
     round_, recipients = await context.db.run(
@@ -113,9 +113,19 @@ async def open_round(update: Update, context: BotContext) -> None:
     needed = voting.quorum_needed(round_.members, round_.quorum_pct)
     words = rule_context(round_.rule_key, round_.sought, needed, round_.members)
     secured = await context.db.run(voting.names_by_id, plan.secured)
-    await send_html(context.bot, chat_id, context.render(
-        "voting/announce", round=round_, themes=view.themes, needed=needed, secured=secured, timezone=trajectory.timezone, **words
-    ))
+    await send_html(
+        context.bot,
+        chat_id,
+        context.render(
+            "voting/announce",
+            round=round_,
+            themes=view.themes,
+            needed=needed,
+            secured=secured,
+            timezone=trajectory.timezone,
+            **words,
+        ),
+    )
     text = context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
     (progress,) = await send_html(context.bot, chat_id, text)
     await context.db.run(voting.set_progress_message, round_.id, progress.message_id, progress_digest(text))
@@ -161,7 +171,9 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
         if shown == (round_.status, submitted):
             return
         shown = (round_.status, submitted)
-        text = context.texts.render(trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone)
+        text = context.texts.render(
+            trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone
+        )
         if not await context.db.run(voting.claim_progress_text, round_id, progress_digest(text)):
             return  # the message shows this already: Telegram refuses an edit that changes nothing
         try:
@@ -174,9 +186,12 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
 
 async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:
     """Close the round (when the quorum allows, or forced) and post what it gave."""
-    result = await context.db.run(voting.close, round_id, by=by, force=force)
+    result = await context.db.run(voting.close, round_id, by=by, force=force, key=context.services.ballot_key)
     if result.round is None:
         return result
+    if result.status == "closed":
+        # Its own unit of work: no transaction writes ballots and members' rows together.
+        await context.db.run(voting.erase_drafts, result.round.trajectory_id)
     trajectory = await context.db.run(trajectories.by_id, result.round.trajectory_id)
     assert trajectory is not None
     lang = trajectory.language
@@ -184,13 +199,17 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
         await send_html(
             context.bot,
             trajectory.chat_id,
-            context.texts.render(lang, "voting/quorum", round=result.round, submitted=result.submitted, needed=result.needed),
+            context.texts.render(
+                lang, "voting/quorum", round=result.round, submitted=result.submitted, needed=result.needed
+            ),
             reply_markup=quorum_keyboard(context.texts, lang, round_id),
         )
         return result
     if result.status == "cannot_evaluate":
         await send_html(
-            context.bot, trajectory.chat_id, context.texts.render(lang, "voting/problem", code="cannot_evaluate", number=result.round.number)
+            context.bot,
+            trajectory.chat_id,
+            context.texts.render(lang, "voting/problem", code="cannot_evaluate", number=result.round.number),
         )
         return result
     if result.status != "closed":
@@ -200,87 +219,6 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
     await post_results(context, trajectory, result)
     await send_feedback(context, trajectory, result)
     return result
-
-
-def results_context(result: CloseResult) -> dict[str, object]:
-    """What the results template needs; names only, figures per theme."""
-    tally, names, outcome = result.tally, result.names or {}, result.outcome
-    assert tally is not None and result.round is not None
-    round_ = result.round
-    change = result.change
-    rose = fell = []
-    if change is not None and result.stability is not None:
-        rose = [names[c.theme_id] for c in change.themes if c.movement == Movement.ROSE]
-        fell = [names[c.theme_id] for c in change.themes if c.movement == Movement.FELL]
-    rule = replace(RULES[round_.rule_key], sought=round_.sought)
-    chosen = [names[t] for t in outcome.chosen] if outcome else []
-    secured = [names[t] for t in outcome.secured] if outcome else []
-    return {
-        "round": round_,
-        "submitted": result.submitted,
-        "needed": result.needed,
-        "too_few": result.submitted < MIN_VOTERS_FOR_FIGURES,
-        "tally": tally,
-        "names": names,
-        "rule": rule,
-        "limits": rule.thresholds(result.submitted),
-        "qualified": set(outcome.qualified) if outcome else set(),
-        "alpha": result.alpha,
-        "alpha_key": describe_alpha(result.alpha) if result.alpha is not None else None,
-        "w": result.w,
-        "agreement": describe_agreement(result.w) if result.w is not None else None,
-        "change": change,
-        "stability": result.stability,
-        "previous_number": result.previous_number,
-        "rose": rose,
-        "fell": fell,
-        "outcome": outcome,
-        "chosen": chosen,
-        "short": bool(outcome and outcome.reached and len(chosen) < round_.sought),
-        "tie": [names[t] for t in outcome.tie or ()] if outcome else [],
-        "secured": secured,
-        "places": round_.sought - len(secured),
-        "dropped": [names[t] for t in outcome.drop] if outcome else [],
-        "next_count": len(outcome.next_in_play) if outcome else 0,
-    }
-
-
-async def post_results(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
-    values = results_context(result)
-    await send_html(context.bot, trajectory.chat_id, context.texts.render(trajectory.language, "voting/results", **values))
-    if not values["too_few"]:
-        # Drawing takes ~0.2 s: off the event loop.
-        chart = await asyncio.to_thread(results_chart, context, trajectory.language, result)
-        caption = context.texts.render(trajectory.language, "voting/chart_caption", round=result.round)
-        await send_picture(context.bot, trajectory.chat_id, chart, f"stemronde-{result.round.number}.png", caption)
-
-
-def results_chart(context: BotContext, lang: str, result: CloseResult, *, scale: float = 1.0) -> bytes:
-    """The round's bar chart; chosen themes (or those still in play) marked (``scale`` 2: for the room's screen)."""
-    assert result.tally is not None and result.round is not None and result.names is not None
-    outcome = result.outcome
-    highlighted = set(outcome.chosen or outcome.next_in_play) if outcome else set()
-    labels = ChartLabels(
-        **{field: context.texts.label(lang, f"voting.chart.{field}", number=result.round.number) for field in ChartLabels.__dataclass_fields__}
-    )
-    return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels, scale=scale)
-
-
-async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
-    """Each member privately: their own scores beside the group's distribution and the reasons."""
-    assert result.round is not None and result.tally is not None
-    feedback = await context.db.run(voting.member_feedback, result.round.id, context.services.ballot_key)
-    view_themes = await context.db.run(voting.round_themes, result.round.id)
-    figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
-    reasons = result.reasons if figures else {}
-    for member in feedback:
-        if not await may_receive(context.bot, context.services, trajectory.id, member.telegram_id, chat_id=trajectory.chat_id):
-            continue  # a member who left the group is sent nothing more
-        text = context.texts.render(
-            trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
-        )
-        await deliver(context.bot, context.services, member.telegram_id, text, kind="feedback", trajectory_id=trajectory.id)
-    await report_undelivered(context.bot, context.services, trajectory.id)
 
 
 @moderator_only
@@ -338,7 +276,9 @@ async def extend_round(update: Update, context: BotContext) -> None:
         return
     moment = parse_moment(" ".join(context.args or []), now=utcnow(), tz=context.services.settings.tz)
     if not moment.ok or moment.value is None:
-        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_date", moment=moment))
+        await send_html(
+            context.bot, trajectory.chat_id, context.render("voting/problem", code="bad_date", moment=moment)
+        )
         return
     await extend_to(context, current, moment.value)
 
@@ -350,7 +290,11 @@ async def extend_to(context: BotContext, round_: RoundRecord, deadline: datetime
     trajectory = await context.db.run(trajectories.by_id, updated.trajectory_id)
     assert trajectory is not None
     schedule_deadline(context.application, updated.id, deadline)
-    await send_html(context.bot, trajectory.chat_id, context.texts.render(trajectory.language, "voting/extended", round=updated, timezone=trajectory.timezone))
+    await send_html(
+        context.bot,
+        trajectory.chat_id,
+        context.texts.render(trajectory.language, "voting/extended", round=updated, timezone=trajectory.timezone),
+    )
     await refresh_progress(context, updated.id)
 
 
@@ -364,7 +308,9 @@ def schedule_deadline(application: Application, round_id: int, when: datetime) -
     """One job per round, replaced when the deadline moves; it only carries the round's id."""
     unschedule_deadline(application, round_id)
     assert application.job_queue is not None
-    application.job_queue.run_once(deadline_reached, when=max(when, utcnow()), data=round_id, name=f"round-deadline:{round_id}")
+    application.job_queue.run_once(
+        deadline_reached, when=max(when, utcnow()), data=round_id, name=f"round-deadline:{round_id}"
+    )
 
 
 def unschedule_deadline(application: Application, round_id: int) -> None:
@@ -380,7 +326,12 @@ async def deadline_reached(context: BotContext) -> None:
     assert context.job is not None
     round_id = int(context.job.data)  # type: ignore[arg-type]
     round_ = await context.db.run(voting.get_round, round_id)
-    if round_ is None or round_.status != "open" or round_.deadline is None or round_.deadline > utcnow() + timedelta(seconds=1):
+    if (
+        round_ is None
+        or round_.status != "open"
+        or round_.deadline is None
+        or round_.deadline > utcnow() + timedelta(seconds=1)
+    ):
         return  # closed meanwhile, or the deadline moved (its own job will come)
     await handle_deadline(context, round_id, round_.deadline)
 
@@ -438,7 +389,9 @@ async def voting_settings(update: Update, context: BotContext) -> None:
     await send_html(context.bot, trajectory.chat_id, text, reply_markup=keyboard)
 
 
-async def _settings_message(context: BotContext, trajectory: TrajectoryRecord) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _settings_message(
+    context: BotContext, trajectory: TrajectoryRecord
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The agreements as they stand; for a moderator, with buttons to change them (not while a round runs)."""
     current = await context.db.run(voting.settings, trajectory.id)
     members = await context.db.run(voting.joined_members, trajectory.id)
@@ -446,7 +399,11 @@ async def _settings_message(context: BotContext, trajectory: TrajectoryRecord) -
     words = rule_context(current.rule_key, current.sought, needed, members)
     text = context.render("voting/settings", settings=current, members=members, needed=needed, **words)
     keyboard = None
-    if context.actor is not None and context.actor.is_moderator and await context.db.run(voting.open_round_of, trajectory.id) is None:
+    if (
+        context.actor is not None
+        and context.actor.is_moderator
+        and await context.db.run(voting.open_round_of, trajectory.id) is None
+    ):
         keyboard = settings_keyboard(context.texts, context.lang, trajectory.id, current)
     return text, keyboard
 
@@ -478,17 +435,25 @@ async def confirm_consensus(update: Update, context: BotContext) -> None:
     chat_id = trajectory.chat_id
     current = await context.db.run(voting.open_round_of, trajectory.id)
     if current is not None:
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number))
+        await send_html(
+            context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number)
+        )
         return
     if context.args:
         numbers = parse_numbers(" ".join(context.args))
         if numbers is None:
-            await send_html(context.bot, chat_id, context.render("voting/problem", code="unknown_theme", numbers=[" ".join(context.args)[:40]]))
+            await send_html(
+                context.bot,
+                chat_id,
+                context.render("voting/problem", code="unknown_theme", numbers=[" ".join(context.args)[:40]]),
+            )
             return
         found = await context.db.run(voting.themes_by_position, trajectory.id, numbers)
         unknown = [n for n in numbers if n not in found]
         if unknown:
-            await send_html(context.bot, chat_id, context.render("voting/problem", code="unknown_theme", numbers=unknown))
+            await send_html(
+                context.bot, chat_id, context.render("voting/problem", code="unknown_theme", numbers=unknown)
+            )
             return
         chosen = tuple(found[n] for n in numbers)
     else:
@@ -507,55 +472,6 @@ async def show_parked(update: Update, context: BotContext) -> None:
     trajectory = context.trajectory
     themes = await context.db.run(voting.parked, trajectory.id)
     await send_html(context.bot, trajectory.chat_id, context.render("voting/parked", themes=themes))
-
-
-@registered_group
-async def show_results(update: Update, context: BotContext) -> None:
-    """/uitslag [n | csv]: a past round again, or (moderator) every round as CSV, privately."""
-    trajectory = context.trajectory
-    chat_id = trajectory.chat_id
-    words = [word.lower() for word in context.args or []]
-    if words and words[0] in ("vorig", "vorige", "previous"):
-        # The group's closed trajectory before this one (/nieuwtraject) stays readable.
-        earlier = await context.db.run(next_trajectory.previous_of, trajectory.id)
-        if earlier is None:
-            await send_html(context.bot, chat_id, context.render("next_trajectory/no_previous"))
-            return
-        trajectory, words = earlier, words[1:]
-    argument = (words or [""])[0]
-    if argument == "csv":
-        await export_csv(update, context)
-        return
-    rounds = await context.db.run(voting.closed_rounds, trajectory.id)
-    if not rounds:
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_rounds"))
-        return
-    if argument:
-        wanted = next((r for r in rounds if argument.isascii() and argument.isdigit() and r.number == int(argument)), None)
-        if wanted is None:
-            await send_html(context.bot, chat_id, context.render("voting/problem", code="no_round"))
-            return
-    else:
-        wanted = rounds[-1]
-    result = await context.db.run(voting.results, wanted.id)
-    await post_results(context, trajectory, result)
-
-
-@moderator_only
-async def export_csv(update: Update, context: BotContext) -> None:
-    """Two CSV files to the moderator's private chat: ballots (pseudonyms) and figures."""
-    assert context.actor is not None and context.actor.trajectory is not None and update.effective_user is not None
-    trajectory = context.actor.trajectory
-    rows = await context.db.run(voting.export_rows, trajectory.id)
-    try:
-        await context.bot.send_document(update.effective_user.id, InputFile(to_csv(BALLOT_HEADER, rows.ballots), filename="stembiljetten.csv"))
-        await context.bot.send_document(update.effective_user.id, InputFile(to_csv(FIGURE_HEADER, rows.figures), filename="uitslagen.csv"))
-    except (Forbidden, BadRequest):
-        await send_html(context.bot, trajectory.chat_id, context.render("voting/problem", code="private_closed"))
-        return
-    except TelegramError:
-        raise
-    await send_html(context.bot, trajectory.chat_id, context.render("voting/export_sent"))
 
 
 def handlers() -> list:

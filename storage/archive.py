@@ -57,6 +57,7 @@ from storage.models import (
     UTCDateTime,
     VotingRound,
 )
+from storage.voting.closing import FIGURES_MIN, PER_BALLOT_MIN
 
 # Table -> the column that ties a row to the trajectory (directly, or through a parent that is
 # exported before it). In insert order: a table comes after every table it points at.
@@ -100,6 +101,9 @@ LEFT_OUT: dict[str, str] = {
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
     "undelivered": "who missed a message in the old chats; the moderator was told there",
     "followup_ask": "questions to goal owners belong to messages in the old chats; the next round asks again",
+    "draft_score": "scores of a round still open, sealed with this installation's secret: an open round's ballots never leave",
+    "anonymous_answer": "anonymous answers still sealed (the next question not asked yet): they belong to the old group's running dialogue",
+    "answer_count": "how many anonymous answers each member gave: for /deelname in the old group only, never next to an answer",
     "screen_link": "links to the meeting room's screen are credentials of one session: ask a new one with /scherm",
     # Not a group's data at all: the instances' own bookkeeping.
     "inbound_update": "webhook updates of this installation, kept a day for the dedupe",
@@ -114,6 +118,11 @@ OMITTED: dict[str, frozenset[str]] = {
     "person": frozenset({"reachable", "current_trajectory_id"}),
     "ballot": frozenset({"pseudonym"}),
 }
+
+# Nothing of an open round's ballots leaves. A closed round's figures (and its ballots, counted,
+# without scores or pseudonym) leave where the group saw them; the scores per ballot only where
+# enough voted that none stands for one member (storage/voting/closing.py, docs/privacy.md).
+SCORES_FROM, FIGURES_FROM = PER_BALLOT_MIN, FIGURES_MIN
 
 # Message ids of the old chats mean nothing in the new group: emptied on restore.
 MESSAGE_IDS: dict[str, str] = {
@@ -243,6 +252,11 @@ def export_trajectory(session: Session, trajectory_id: int) -> Tables:
         else:
             parent = next(iter(model.__table__.c[scope].foreign_keys)).column.table.name
             wanted = ids[parent]
+        if name in ("ballot", "round_result"):  # a closed round's ballots, counted: no scores, no pseudonym
+            wanted = _rounds_with_ballots(session, wanted, FIGURES_FROM)
+        if name == "score":  # scores per ballot only where five or more voted
+            scored = _rounds_with_ballots(session, {row["round_id"] for row in tables["ballot"]}, SCORES_FROM)  # type: ignore[misc]
+            wanted = {row["id"] for row in tables["ballot"] if row["round_id"] in scored}  # type: ignore[misc]
         rows = (
             session.scalars(
                 select(model).where(model.__table__.c[scope].in_(wanted)).order_by(*model.__table__.primary_key.columns)
@@ -261,6 +275,21 @@ def export_trajectory(session: Session, trajectory_id: int) -> Tables:
     persons = session.scalars(select(Person).where(Person.id.in_(people)).order_by(Person.id)).all() if people else []
     tables["person"] = [_plain(specs["person"], row) for row in persons]
     return {name: tables[name] for name in EXPORTED}
+
+
+def _rounds_with_ballots(session: Session, rounds: set[int], least: int) -> set[int]:
+    """Of these rounds, the closed ones with at least ``least`` submitted ballots: an open
+    round's ballots and scores never leave, nor a small round's."""
+    if not rounds:
+        return set()
+    found = session.execute(
+        select(VotingRound.id)
+        .join(Ballot, Ballot.round_id == VotingRound.id)
+        .where(VotingRound.id.in_(rounds), VotingRound.status == "closed", Ballot.submitted.is_(True))
+        .group_by(VotingRound.id)
+        .having(func.count(Ballot.id) >= least)
+    )
+    return set(found.scalars())
 
 
 def _plain(spec: TableSpec, row: object) -> dict[str, object]:

@@ -78,6 +78,21 @@ class Database:
                 self._sqlite_turn.release()
         return await self._on_worker(functools.partial(self.run_short_sync, fn, *args, **kwargs))
 
+    def run_once_sync(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn(connection, ...)`` whose work is one statement that commits as it runs: on
+        PostgreSQL in autocommit, so the statement and its durable commit are one round trip
+        (``synchronous_commit`` stays on). On SQLite the same as ``run_short_sync``."""
+        if self.is_sqlite:
+            return self.run_short_sync(fn, *args, **kwargs)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return fn(connection, *args, **kwargs)
+
+    async def run_once(self, fn: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``run_once_sync`` off the event loop (on SQLite: ``run_short``, on the loop when it may)."""
+        if self.is_sqlite:
+            return await self.run_short(fn, *args, **kwargs)
+        return await self._on_worker(functools.partial(self.run_once_sync, fn, *args, **kwargs))
+
     def _turn(self) -> contextlib.AbstractContextManager[object]:
         return self._sqlite_turn or contextlib.nullcontext()
 

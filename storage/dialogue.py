@@ -11,27 +11,33 @@ Only one dialogue runs per group: starting, moving on and stopping lock the traj
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from method.anonymity import open_text
 from method.dialogue.commands import MAX_QUESTIONS
 from method.themes.catalogues import load_questions
-from storage.convert import person_record, trajectory_record
-from storage.models import Contribution, Dialogue, Membership, Person, Question, Trajectory, utcnow
-from storage.people import JOINED, LEFT, MODERATOR
+from storage.convert import person_record
+from storage.models import (
+    AnonymousAnswer,
+    Contribution,
+    Dialogue,
+    Person,
+    Question,
+    Trajectory,
+    utcnow,
+)
 from storage.records import (
-    AnswerOutcome,
     DialogueDigest,
     DialogueRecord,
     DialogueStatus,
     DialogueStep,
     DigestAnswer,
     DigestSection,
-    Participation,
-    ParticipationRow,
     QuestionList,
     QuestionRecord,
 )
@@ -250,7 +256,7 @@ def set_question_message(session: Session, dialogue_id: int, message_id: int) ->
         dialogue.question_message_id = message_id
 
 
-def advance(session: Session, trajectory_id: int) -> DialogueStep:
+def advance(session: Session, trajectory_id: int, key: bytes) -> DialogueStep:
     """/volgende: close the question on the table and put the next one there, or end."""
     trajectory = _trajectory(session, trajectory_id, lock=True)
     dialogue = _running(session, trajectory_id)
@@ -260,10 +266,12 @@ def advance(session: Session, trajectory_id: int) -> DialogueStep:
     current = session.get(Question, dialogue.question_id) if dialogue.question_id is not None else None
     previous = None
     if current is not None and dialogue.mode == ANONYMOUS:
+        publish_answers(session, dialogue, key, [current.id])
         previous = _sections(session, trajectory, dialogue, [current], anonymous_only=True)[0]
     after = current.position if current is not None else 0
     following = next((row for row in rows if row.position > after), None)
     if following is None:
+        publish_answers(session, dialogue, key)
         dialogue.ended_at = utcnow()
         return DialogueStep(
             "ended",
@@ -276,13 +284,14 @@ def advance(session: Session, trajectory_id: int) -> DialogueStep:
     return DialogueStep("next", _status(session, trajectory, dialogue, rows), previous)
 
 
-def stop(session: Session, trajectory_id: int) -> DialogueStep:
+def stop(session: Session, trajectory_id: int, key: bytes) -> DialogueStep:
     """/dialoog stop: end the running dialogue now."""
     trajectory = _trajectory(session, trajectory_id, lock=True)
     dialogue = _running(session, trajectory_id)
     if dialogue is None:
         return DialogueStep("not_running")
     rows = _live(session, trajectory)
+    publish_answers(session, dialogue, key)
     dialogue.ended_at = utcnow()
     return DialogueStep(
         "ended", _status(session, trajectory, dialogue, rows), None, _digest(session, trajectory, dialogue, rows)
@@ -360,16 +369,6 @@ def last_digest(session: Session, trajectory_id: int) -> DialogueDigest | None:
     return digest(session, dialogue_id) if dialogue_id is not None else None
 
 
-def answered(session: Session, dialogue_id: int, question_id: int) -> int:
-    """How many members answered a question in a dialogue (a count, never who): for the room's screen."""
-    count = session.scalar(
-        select(func.count(func.distinct(Contribution.person_id))).where(
-            Contribution.dialogue_id == dialogue_id, Contribution.question_id == question_id
-        )
-    )
-    return count or 0
-
-
 def shared_answers(session: Session, trajectory_id: int) -> DigestSection | None:
     """What /volgende shared last in the running anonymous dialogue: the anonymous answers to the
     question before the one on the table (None when nothing was shared yet)."""
@@ -384,143 +383,32 @@ def shared_answers(session: Session, trajectory_id: int) -> DigestSection | None
     return _sections(session, trajectory, dialogue, [earlier[-1]], anonymous_only=True)[0]
 
 
-# --- answers ------------------------------------------------------------------------------------
+def _answer_context(answer_id: int, person_id: int) -> str:
+    return f"answer:{answer_id}:{person_id}"
 
 
-def add_group_answer(
-    session: Session,
-    trajectory_id: int,
-    person_id: int,
-    text: str | None,
-    *,
-    problem: str | None = None,
-    reply_to_bot: int | None = None,
-) -> AnswerOutcome:
-    """A message in the group while a question may be on the table.
-
-    ``reply_to_bot`` is the id of the bot message it replies to, if any: only a reply to the
-    question counts then. Other messages count when the bot sees them at all (it is admin).
-    ``problem`` (empty, long, not_text) refuses the answer when it would have counted.
-    """
-    dialogue = _running(session, trajectory_id)
-    if dialogue is None or dialogue.question_id is None:
-        return AnswerOutcome("not_open")
-    is_reply = reply_to_bot is not None
-    if is_reply and reply_to_bot != dialogue.question_message_id:
-        return AnswerOutcome("not_open")
-    question = session.get_one(Question, dialogue.question_id)
-    if dialogue.mode == ANONYMOUS:
-        return AnswerOutcome("anonymous_mode" if is_reply else "not_open", number=question.position)
-    if problem is not None:
-        if is_reply or problem == "long":
-            return AnswerOutcome("invalid", number=question.position)
-        return AnswerOutcome("not_open")
-    assert text is not None
-    session.add(
-        Contribution(dialogue_id=dialogue.id, question_id=question.id, person_id=person_id, text=text, anonymous=False)
-    )
-    return AnswerOutcome("noted", number=question.position)
-
-
-def add_private_answer(
-    session: Session,
-    person_id: int,
-    current_trajectory_id: int | None,
-    text: str | None,
-    *,
-    problem: str | None = None,
-) -> AnswerOutcome:
-    """A member's private message: an anonymous answer when one of their groups asks for it.
-
-    The group their private answers go to (``current_trajectory_id``) comes first; when another
-    single group asks, it goes there; when several do and none is current, the member chooses.
-    """
-    rows = session.execute(
-        select(Trajectory, Dialogue)
-        .join(Membership, Membership.trajectory_id == Trajectory.id)
-        .join(Dialogue, Dialogue.trajectory_id == Trajectory.id)
-        .where(
-            Membership.person_id == person_id,
-            Membership.status == JOINED,
-            Trajectory.active.is_(True),
-            Dialogue.ended_at.is_(None),
-            Dialogue.question_id.is_not(None),
+def publish_answers(session: Session, dialogue: Dialogue, key: bytes, question_ids: Sequence[int] | None = None) -> int:
+    """The sealed anonymous answers to these questions (all when None) as contributions without an
+    author: all at once, in a random order, with the dialogue's start as their time; the sealed
+    rows go. How many."""
+    query = select(AnonymousAnswer).where(AnonymousAnswer.dialogue_id == dialogue.id)
+    if question_ids is not None:
+        query = query.where(AnonymousAnswer.question_id.in_(list(question_ids)))
+    pending = list(session.scalars(query))
+    answers = [(row.question_id, open_text(key, _answer_context(row.id, row.person_id), row.sealed)) for row in pending]
+    random.SystemRandom().shuffle(answers)
+    for question_id, text in answers:
+        session.add(
+            Contribution(
+                dialogue_id=dialogue.id,
+                question_id=question_id,
+                person_id=None,
+                text=text,
+                anonymous=True,
+                created_at=dialogue.started_at,
+            )
         )
-        .order_by(Trajectory.id)
-    ).all()
-    anonymous = [(t, d) for t, d in rows if d.mode == ANONYMOUS]
-    if not anonymous:
-        if not rows:
-            return AnswerOutcome("not_open")
-        trajectory = next((t for t, _ in rows if t.id == current_trajectory_id), rows[0][0])
-        return AnswerOutcome("open_mode", trajectory_record(trajectory))
-    chosen = next(((t, d) for t, d in anonymous if t.id == current_trajectory_id), None)
-    if chosen is None and len(anonymous) == 1:
-        chosen = anonymous[0]
-    if chosen is None:
-        return AnswerOutcome("choose", choices=tuple(trajectory_record(t) for t, _ in anonymous))
-    trajectory, dialogue = chosen
-    question = session.get_one(Question, dialogue.question_id)
-    if problem is not None:
-        return AnswerOutcome("invalid", trajectory_record(trajectory), question.position)
-    assert text is not None
-    session.add(
-        Contribution(dialogue_id=dialogue.id, question_id=question.id, person_id=person_id, text=text, anonymous=True)
-    )
-    return AnswerOutcome("noted", trajectory_record(trajectory), question.position)
-
-
-# --- equal say ----------------------------------------------------------------------------------
-
-
-def _participation(session: Session, trajectory: Trajectory, dialogue: Dialogue) -> Participation:
-    count = func.count(Contribution.id)
-    rows = session.execute(
-        select(Person, Membership.role, Membership.status, count)
-        .select_from(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .outerjoin(
-            Contribution,
-            (Contribution.person_id == Person.id) & (Contribution.dialogue_id == dialogue.id),
-        )
-        .where(Membership.trajectory_id == trajectory.id, Membership.status != LEFT)
-        .group_by(Person.id, Membership.id)
-        .order_by(count, Person.first_name, Person.id)
-    ).all()
-    return Participation(
-        trajectory=trajectory_record(trajectory),
-        status=_status(session, trajectory, dialogue, _live(session, trajectory)),
-        rows=tuple(ParticipationRow(person_record(p), role, state, n) for p, role, state, n in rows),
-    )
-
-
-def participation(session: Session, trajectory_id: int) -> Participation | None:
-    """Contributions per member in the running dialogue (one grouped query), or None."""
-    dialogue = _running(session, trajectory_id)
-    if dialogue is None:
-        return None
-    return _participation(session, _trajectory(session, trajectory_id), dialogue)
-
-
-def participation_for_moderator(
-    session: Session, trajectory_id: int, dialogue_id: int, telegram_id: int
-) -> tuple[str, Participation | None]:
-    """The participation behind an invitation button, checked again: ("ok", ...),
-    ("not_moderator", None) or ("stale", None) when that dialogue no longer runs."""
-    is_moderator = session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .where(
-            Membership.trajectory_id == trajectory_id,
-            Person.telegram_id == telegram_id,
-            Membership.role == MODERATOR,
-            Membership.status != LEFT,
-        )
-    )
-    if not is_moderator:
-        return "not_moderator", None
-    dialogue = _running(session, trajectory_id)
-    if dialogue is None or dialogue.id != dialogue_id:
-        return "stale", None
-    return "ok", _participation(session, _trajectory(session, trajectory_id), dialogue)
+    if pending:
+        session.execute(delete(AnonymousAnswer).where(AnonymousAnswer.id.in_([row.id for row in pending])))
+        session.flush()
+    return len(pending)

@@ -70,14 +70,13 @@ def take_next(session: Session, lane: int, instance_id: str, now: datetime) -> I
 def finish(session: Session, update_id: int, now: datetime, *, outcome: str = "processed") -> None:
     """Mark an update done (``processed``, or ``gave_up`` after too many tries).
 
-    A processed update keeps only its id for the dedupe: the payload holds what members typed,
-    and that belongs in the domain tables (or nowhere), not in a log of updates.
+    A done update keeps only its id for the dedupe, processed or given up: the payload holds who
+    pressed what (``vote:<round>:<theme>:<score>``) and what members typed, and that belongs in
+    the domain tables (or nowhere), not in a log of updates.
     """
     row = session.get(InboundUpdate, update_id)
     if row is not None and row.done_at is None:
-        row.done_at, row.outcome = now, outcome
-        if outcome == "processed":
-            row.payload = ""
+        row.done_at, row.outcome, row.payload = now, outcome, ""
 
 
 def prune(session: Session, now: datetime) -> int:

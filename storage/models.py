@@ -6,6 +6,7 @@ Only ``storage/`` imports this module; the rest of the code gets plain records
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -109,9 +110,7 @@ class Person(Base):
     # Private chat opened (the bot may write to them) and not blocked since.
     reachable: Mapped[bool] = mapped_column(default=False)
     # The group a private answer belongs to when the person sits in several.
-    current_trajectory_id: Mapped[int | None] = mapped_column(
-        ForeignKey("trajectory.id", ondelete="SET NULL")
-    )
+    current_trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by /vergeetmij: the row stays as a tombstone (names blanked, telegram_id a unique
     # negative number) so its id, part of ballot pseudonyms, is never given to someone else.
@@ -328,13 +327,24 @@ class RoundTheme(Base):
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
 
 
+def random_id() -> int:
+    """A random positive id that fits a signed 64-bit integer: says nothing of order."""
+    return secrets.randbelow(2**62) + 1
+
+
+# A random 64-bit id; on SQLite an INTEGER PRIMARY KEY, so the rowid is that random id.
+RandomId = BigInteger().with_variant(Integer, "sqlite")
+
+
 class Ballot(Base):
-    """A member's ballot in one round, under a pseudonym."""
+    """A member's ballot in one round, under a pseudonym: written when the round closes, all of the
+    round's ballots in one transaction, in a random order, under random ids (storage/voting/closing.py).
+    No timestamp: nothing here says when or in which order anyone voted."""
 
     __tablename__ = "ballot"
     __table_args__ = (UniqueConstraint("round_id", "pseudonym", name="uq_ballot_round_pseudonym"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(64))
     submitted: Mapped[bool] = mapped_column(default=False)
@@ -345,14 +355,15 @@ class Score(Base):
 
     __tablename__ = "score"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(RandomId, ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
 
 
 class BallotDelivery(Base):
-    """Who was sent a ballot in a round, where it is, and whether they submitted: no scores here."""
+    """Who was sent a ballot in a round, where it is, and whether they submitted: no scores here
+    (while the round is open they are sealed in ``draft_score``)."""
 
     __tablename__ = "ballot_delivery"
 
@@ -362,6 +373,20 @@ class BallotDelivery(Base):
     page: Mapped[int] = mapped_column(Integer, default=0)
     submitted: Mapped[bool] = mapped_column(default=False)
     failed: Mapped[bool] = mapped_column(default=False)  # could not be delivered
+
+
+class DraftScore(Base):
+    """One score (and reason) on a member's ballot while the round is open, sealed with the ballot
+    secret (method/anonymity.py): person-side, beside the delivery. The close turns the submitted
+    ones into ballots (storage/voting/closing.py); these rows are deleted once the round is over."""
+
+    __tablename__ = "draft_score"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)  # the score
+    reason: Mapped[str] = mapped_column(Text)  # the reason, or a sealed "none": every cell has one
 
 
 class RoundResult(Base):
@@ -734,3 +759,27 @@ class FollowupReport(Base):
     changed: Mapped[bool] = mapped_column(default=True)  # False: "nothing changed"
     note: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AnonymousAnswer(Base):
+    """An anonymous dialogue answer waiting for /volgende: sealed with the ballot secret in the
+    author's own row (method/anonymity.py). /volgende (or the end) writes the question's answers
+    as contributions without an author, all at once and in a random order, and deletes these."""
+
+    __tablename__ = "anonymous_answer"
+
+    id: Mapped[int] = mapped_column(RandomId, primary_key=True, autoincrement=False, default=random_id)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
+class AnswerCount(Base):
+    """How many anonymous answers a member gave in a dialogue: a count without text, for /deelname."""
+
+    __tablename__ = "answer_count"
+
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,19 +21,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Column, String, Table, delete, select, update
+from sqlalchemy import Column, String, Table, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from method.anonymity import pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
+    AnonymousAnswer,
+    AnswerCount,
     Ballot,
     BallotDelivery,
     Base,
     Contribution,
     CouncilDecision,
     Dialogue,
+    DraftScore,
     DreamDone,
     DreamImage,
     Evaluation,
@@ -52,6 +55,7 @@ from storage.models import (
     Undelivered,
     VotingRound,
 )
+from storage.voting.casting import own_cells
 
 # Rows that stay with the tombstone: they hold no words, only that a ballot or the evaluation
 # went out and was answered, and the figures of rounds and evaluations count them.
@@ -112,28 +116,49 @@ def my_data(session: Session, telegram_id: int, key: bytes) -> dict[str, object]
 def _ballots(session: Session, person_id: int, key: bytes) -> list[dict[str, object]]:
     found = []
     rounds = session.execute(
-        select(VotingRound.id, VotingRound.trajectory_id, VotingRound.number)
+        select(
+            VotingRound.id,
+            VotingRound.trajectory_id,
+            VotingRound.number,
+            VotingRound.status,
+            BallotDelivery.submitted,
+            Person.telegram_id,
+        )
         .join(BallotDelivery, BallotDelivery.round_id == VotingRound.id)
+        .join(Person, Person.id == BallotDelivery.person_id)
         .where(BallotDelivery.person_id == person_id)
         .order_by(VotingRound.id)
     ).all()
-    for round_id, trajectory_id, number in rounds:
-        ballot = session.scalar(
-            select(Ballot).where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id))
-        )
-        if ballot is None:
-            continue
-        scores = session.execute(
-            select(Theme.name, Score.score, Score.reason)
-            .join(Theme, Theme.id == Score.theme_id)
-            .where(Score.ballot_id == ballot.id)
-            .order_by(Theme.position)
-        ).all()
+    for round_id, trajectory_id, number, status, submitted, telegram_id in rounds:
+        if status == "open":  # the member's sealed cells
+            own, why = own_cells(session, round_id, person_id, telegram_id, key)
+            names = {
+                t: (p, n)
+                for t, p, n in session.execute(
+                    select(Theme.id, Theme.position, Theme.name).where(Theme.id.in_(list(own)))
+                )
+            }
+            scores = [(names[t][1], own[t], why.get(t)) for t in sorted(own, key=lambda t: names[t][0])]
+        else:
+            ballot = session.scalar(
+                select(Ballot).where(
+                    Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person_id)
+                )
+            )
+            if ballot is None:
+                continue
+            submitted = ballot.submitted
+            scores = session.execute(
+                select(Theme.name, Score.score, Score.reason)
+                .join(Theme, Theme.id == Score.theme_id)
+                .where(Score.ballot_id == ballot.id)
+                .order_by(Theme.position)
+            ).all()
         found.append(
             {
                 "trajectory_id": trajectory_id,
                 "round": number,
-                "submitted": ballot.submitted,
+                "submitted": submitted,
                 "scores": [{"theme": name, "score": score, "reason": reason} for name, score, reason in scores],
             }
         )
@@ -216,10 +241,15 @@ def _erase(session: Session, person: Person, key: bytes, now: datetime) -> None:
     # Ballots first: the pseudonym needs the id, and the deliveries say which rounds to look in.
     rounds = session.scalars(select(BallotDelivery.round_id).where(BallotDelivery.person_id == person.id)).all()
     for round_id in rounds:
+        # One statement over all the round's ballots: every row gets this transaction's id and
+        # keeps its place, so nothing tells which ballot was the forgotten member's.
+        own = pseudonym(key, round_id, person.id)
         session.execute(
             update(Ballot)
-            .where(Ballot.round_id == round_id, Ballot.pseudonym == pseudonym(key, round_id, person.id))
-            .values(pseudonym=f"forgotten:{secrets.token_hex(16)}")
+            .where(Ballot.round_id == round_id)
+            .values(
+                pseudonym=case((Ballot.pseudonym == own, f"forgotten:{secrets.token_hex(16)}"), else_=Ballot.pseudonym)
+            )
         )
     for table, column in person_links():
         if table.name == "person":
@@ -268,12 +298,15 @@ PURGED = frozenset(
         "membership",
         "prompt",
         "contribution",
+        "anonymous_answer",
+        "answer_count",
         "dream_image",
         "dream_done",
         "reminder",
         "goal",
         "council_decision",
         "ballot_delivery",
+        "draft_score",
         "evaluation_delivery",
         "undelivered",
         "followup_goal",
@@ -292,6 +325,8 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     )
     dialogues = select(Dialogue.id).where(Dialogue.trajectory_id == tid).scalar_subquery()
     session.execute(update(Contribution).where(Contribution.dialogue_id.in_(dialogues)).values(person_id=None))
+    session.execute(delete(AnonymousAnswer).where(AnonymousAnswer.dialogue_id.in_(dialogues)))
+    session.execute(delete(AnswerCount).where(AnswerCount.dialogue_id.in_(dialogues)))
     session.execute(update(DreamImage).where(DreamImage.trajectory_id == tid).values(person_id=None))
     session.execute(update(Goal).where(Goal.trajectory_id == tid).values(author_id=None))
     session.execute(update(CouncilDecision).where(CouncilDecision.trajectory_id == tid).values(recorded_by_id=None))
@@ -304,6 +339,7 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     session.execute(update(FollowupReport).where(FollowupReport.goal_id.in_(goals)).values(person_id=None))
     session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
+    session.execute(delete(DraftScore).where(DraftScore.round_id.in_(rounds)))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))
     evaluations = select(Evaluation.id).where(Evaluation.trajectory_id == tid).scalar_subquery()
     session.execute(delete(EvaluationDelivery).where(EvaluationDelivery.evaluation_id.in_(evaluations)))

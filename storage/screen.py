@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from method.screen_link import TokenParts
-from storage import dialogue, dream_summary, goals, reminders, synthesis, voting
+from storage import answers, dialogue, dream_summary, goals, reminders, synthesis, voting
 from storage.convert import trajectory_record
 from storage.models import (
     BallotDelivery,
@@ -117,7 +117,10 @@ class Look:
 
 def create_link(session: Session, trajectory_id: int, secret_hash: str, now: datetime) -> LinkRecord:
     row = ScreenLink(
-        trajectory_id=trajectory_id, secret_hash=secret_hash, created_at=now, expires_at=now + timedelta(hours=LINK_HOURS)
+        trajectory_id=trajectory_id,
+        secret_hash=secret_hash,
+        created_at=now,
+        expires_at=now + timedelta(hours=LINK_HOURS),
     )
     session.add(row)
     session.flush()
@@ -150,7 +153,9 @@ def check_link(session: Session, parts: TokenParts, now: datetime) -> LinkCheck:
     return LinkCheck("ok", record, row.expires_at)
 
 
-def closed_round(session: Session, parts: TokenParts, now: datetime, number: int) -> tuple[LinkCheck, CloseResult | None]:
+def closed_round(
+    session: Session, parts: TokenParts, now: datetime, number: int
+) -> tuple[LinkCheck, CloseResult | None]:
     """The figures of the group's closed round ``number`` (for its chart), behind a working link."""
     check = check_link(session, parts, now)
     if not check.ok or check.trajectory is None:
@@ -186,13 +191,19 @@ def _marks() -> Select:
         one(VotingRound.id, *open_round),
         one(VotingRound.members, *open_round),
         one(VotingRound.deadline, *open_round),
-        select(func.count()).select_from(BallotDelivery).join(VotingRound, VotingRound.id == BallotDelivery.round_id)
-        .where(*open_round, BallotDelivery.submitted.is_(True)).scalar_subquery(),
+        select(func.count())
+        .select_from(BallotDelivery)
+        .join(VotingRound, VotingRound.id == BallotDelivery.round_id)
+        .where(*open_round, BallotDelivery.submitted.is_(True))
+        .scalar_subquery(),
         one(func.count(Dialogue.id), Dialogue.trajectory_id == t),
         one(func.max(Dialogue.ended_at), Dialogue.trajectory_id == t),
         one(Dialogue.question_id, Dialogue.trajectory_id == t, Dialogue.ended_at.is_(None)),
-        select(func.count()).select_from(Contribution).join(Dialogue, Dialogue.id == Contribution.dialogue_id)
-        .where(Dialogue.trajectory_id == t).scalar_subquery(),
+        select(func.count())
+        .select_from(Contribution)
+        .join(Dialogue, Dialogue.id == Contribution.dialogue_id)
+        .where(Dialogue.trajectory_id == t)
+        .scalar_subquery(),
         one(func.count(Question.id), Question.trajectory_id == t, Question.removed.is_(False)),
         one(func.max(Question.id), Question.trajectory_id == t),
         one(func.max(Meeting.opened_at), Meeting.trajectory_id == t),
@@ -201,7 +212,10 @@ def _marks() -> Select:
         one(func.count(TrajectoryNote.kind), TrajectoryNote.trajectory_id == t),
         one(func.max(TrajectoryNote.updated_at), TrajectoryNote.trajectory_id == t),
         one(func.max(Theme.id), Theme.trajectory_id == t),
-        *(one(func.count(Theme.id), Theme.trajectory_id == t, Theme.status == status) for status in ("candidate", "chosen", "parked")),
+        *(
+            one(func.count(Theme.id), Theme.trajectory_id == t, Theme.status == status)
+            for status in ("candidate", "chosen", "parked")
+        ),
         one(DreamCollection.published_at, DreamCollection.trajectory_id == t),
         one(func.count(DreamImage.id), DreamImage.trajectory_id == t, DreamImage.published.is_(True)),
         one(func.count(Goal.id), Goal.trajectory_id == t, Goal.status != "draft"),
@@ -252,7 +266,9 @@ def _moments(session: Session, trajectory_id: int) -> dict[str, datetime]:
         select(func.max(Meeting.opened_at)).where(Meeting.trajectory_id == trajectory_id)
     )
     found["results"] = session.scalar(
-        select(func.max(VotingRound.closed_at)).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed")
+        select(func.max(VotingRound.closed_at)).where(
+            VotingRound.trajectory_id == trajectory_id, VotingRound.status == "closed"
+        )
     )
     found["dreams"] = session.scalar(
         select(DreamCollection.published_at).where(DreamCollection.trajectory_id == trajectory_id)
@@ -289,19 +305,25 @@ def scene_data(session: Session, trajectory_id: int, scene: str, now: datetime) 
         status = dialogue.status(session, trajectory_id)
         if status is not None:
             answered = (
-                dialogue.answered(session, status.dialogue.id, status.question.id) if status.question is not None else 0
+                answers.answered(session, status.dialogue.id, status.question.id) if status.question is not None else 0
             )
-            return SceneData(scene, dialogue=status, answered=answered, shared=dialogue.shared_answers(session, trajectory_id))
+            return SceneData(
+                scene, dialogue=status, answered=answered, shared=dialogue.shared_answers(session, trajectory_id)
+            )
         digest = dialogue.last_digest(session, trajectory_id)
         if digest is None:
             return SceneData("waiting")
-        return SceneData(scene, digest=_without_names(digest), stopped=_stopped_early(session, digest.dialogue.question_id))
+        return SceneData(
+            scene, digest=_without_names(digest), stopped=_stopped_early(session, digest.dialogue.question_id)
+        )
     if scene == "voting":
         current = voting.open_round_of(session, trajectory_id)
         if current is None:
             return SceneData("waiting")
         submitted, _ = voting.progress(session, current.id)
-        return SceneData(scene, round=current, submitted=submitted, themes=tuple(voting.round_themes(session, current.id)))
+        return SceneData(
+            scene, round=current, submitted=submitted, themes=tuple(voting.round_themes(session, current.id))
+        )
     if scene == "results":
         rounds = voting.closed_rounds(session, trajectory_id)
         if not rounds:
@@ -324,8 +346,12 @@ def _stopped_early(session: Session, question_id: int | None) -> bool:
     if question is None:
         return False
     later = session.scalar(
-        select(func.count()).select_from(Question).where(
-            Question.trajectory_id == question.trajectory_id, Question.removed.is_(False), Question.position > question.position
+        select(func.count())
+        .select_from(Question)
+        .where(
+            Question.trajectory_id == question.trajectory_id,
+            Question.removed.is_(False),
+            Question.position > question.position,
         )
     )
     return bool(later)
@@ -337,7 +363,10 @@ def _without_names(digest: DialogueDigest) -> DialogueDigest:
         replace(
             section,
             answers=tuple(
-                sorted((replace(answer, author=None) for answer in section.answers), key=lambda a: (a.text.casefold(), a.text))
+                sorted(
+                    (replace(answer, author=None) for answer in section.answers),
+                    key=lambda a: (a.text.casefold(), a.text),
+                )
             ),
         )
         for section in digest.sections

@@ -52,21 +52,27 @@ def notes(session: Session, trajectory_id: int) -> dict[str, str]:
 def facts(session: Session, trajectory_id: int) -> Facts:
     """Counts for the progress of the method's steps (one query per table, no rows loaded)."""
     themes = session.scalar(
-        select(func.count()).select_from(Theme).where(
-            Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen", "parked"))
-        )
+        select(func.count())
+        .select_from(Theme)
+        .where(Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen", "parked")))
     )
     chosen = session.scalar(
         select(func.count()).select_from(Theme).where(Theme.trajectory_id == trajectory_id, Theme.status == "chosen")
     )
     meetings = session.scalar(
-        select(func.count()).select_from(Meeting).where(Meeting.trajectory_id == trajectory_id, Meeting.opened_at.is_not(None))
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.trajectory_id == trajectory_id, Meeting.opened_at.is_not(None))
     )
     dialogues = session.scalar(
-        select(func.count()).select_from(Dialogue).where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_not(None))
+        select(func.count())
+        .select_from(Dialogue)
+        .where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_not(None))
     )
     dream_images = session.scalar(
-        select(func.count()).select_from(DreamImage).where(DreamImage.trajectory_id == trajectory_id, DreamImage.published.is_(True))
+        select(func.count())
+        .select_from(DreamImage)
+        .where(DreamImage.trajectory_id == trajectory_id, DreamImage.published.is_(True))
     )
     goals = session.scalar(
         select(func.count()).select_from(Goal).where(Goal.trajectory_id == trajectory_id, Goal.status == "approved")
@@ -77,13 +83,19 @@ def facts(session: Session, trajectory_id: int) -> Facts:
     )
     # Step 8 is done once a closing evaluation is closed (/evaluatie sluiten, or every member finished).
     evaluations = session.scalar(
-        select(func.count()).select_from(Evaluation).where(
-            Evaluation.trajectory_id == trajectory_id, Evaluation.closed_at.is_not(None)
-        )
+        select(func.count())
+        .select_from(Evaluation)
+        .where(Evaluation.trajectory_id == trajectory_id, Evaluation.closed_at.is_not(None))
     )
     return Facts(
-        themes=themes or 0, meetings=meetings or 0, dialogues_ended=dialogues or 0, chosen_themes=chosen or 0,
-        dream_images=dream_images or 0, goals=goals or 0, decisions=decided or 0, evaluations=evaluations or 0,
+        themes=themes or 0,
+        meetings=meetings or 0,
+        dialogues_ended=dialogues or 0,
+        chosen_themes=chosen or 0,
+        dream_images=dream_images or 0,
+        goals=goals or 0,
+        decisions=decided or 0,
+        evaluations=evaluations or 0,
     )
 
 
@@ -93,7 +105,9 @@ def where_we_are(session: Session, trajectory_id: int) -> tuple[Facts, int | Non
         select(VotingRound.number).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")
     )
     running = session.scalar(
-        select(func.count()).select_from(Dialogue).where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_(None))
+        select(func.count())
+        .select_from(Dialogue)
+        .where(Dialogue.trajectory_id == trajectory_id, Dialogue.ended_at.is_(None))
     )
     return facts(session, trajectory_id), open_round, bool(running)
 
@@ -102,7 +116,9 @@ def synthesis_data(session: Session, trajectory_id: int) -> SynthesisData:
     """Everything the synthesis shows, read in one unit of work."""
     themes = session.execute(
         select(Theme.name, Theme.maturity, Theme.strengths, Theme.weaknesses)
-        .where(Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen")), Theme.parent_id.is_(None))
+        .where(
+            Theme.trajectory_id == trajectory_id, Theme.status.in_(("candidate", "chosen")), Theme.parent_id.is_(None)
+        )
         .order_by(Theme.position)
     ).all()
     findings = tuple(

@@ -26,22 +26,36 @@ def _sdgs(session: Session, theme_ids: Iterable[int]) -> dict[int, tuple[int, ..
     links: dict[int, list[int]] = {}
     ids = list(theme_ids)
     if ids:
-        for theme_id, sdg in session.execute(select(ThemeSdg.theme_id, ThemeSdg.sdg).where(ThemeSdg.theme_id.in_(ids)).order_by(ThemeSdg.sdg)):
+        for theme_id, sdg in session.execute(
+            select(ThemeSdg.theme_id, ThemeSdg.sdg).where(ThemeSdg.theme_id.in_(ids)).order_by(ThemeSdg.sdg)
+        ):
             links.setdefault(theme_id, []).append(sdg)
     return {theme_id: tuple(numbers) for theme_id, numbers in links.items()}
 
 
 def _record(theme: Theme, sdgs: tuple[int, ...]) -> ThemeRecord:
     return ThemeRecord(
-        id=theme.id, position=theme.position, name=theme.name, description=theme.description,
-        parent_id=theme.parent_id, status=theme.status, source=theme.source, maturity=theme.maturity,
-        strengths=theme.strengths, weaknesses=theme.weaknesses, sdgs=sdgs,
+        id=theme.id,
+        position=theme.position,
+        name=theme.name,
+        description=theme.description,
+        parent_id=theme.parent_id,
+        status=theme.status,
+        source=theme.source,
+        maturity=theme.maturity,
+        strengths=theme.strengths,
+        weaknesses=theme.weaknesses,
+        sdgs=sdgs,
     )
 
 
 def list_themes(session: Session, trajectory_id: int) -> list[ThemeRecord]:
     """Active themes in number order, with their SDGs (two queries, whatever the count)."""
-    rows = list(session.scalars(select(Theme).where(Theme.trajectory_id == trajectory_id, Theme.status.in_(ACTIVE)).order_by(Theme.position)))
+    rows = list(
+        session.scalars(
+            select(Theme).where(Theme.trajectory_id == trajectory_id, Theme.status.in_(ACTIVE)).order_by(Theme.position)
+        )
+    )
     links = _sdgs(session, (t.id for t in rows))
     return [_record(t, links.get(t.id, ())) for t in rows]
 
@@ -54,7 +68,9 @@ def _active_by_position(session: Session, trajectory_id: int, position: int) -> 
 
 def _by_name(session: Session, trajectory_id: int, name: str) -> Theme | None:
     return session.scalar(
-        select(Theme).where(Theme.trajectory_id == trajectory_id, func.lower(Theme.name) == name.lower(), Theme.status.in_(ACTIVE))
+        select(Theme).where(
+            Theme.trajectory_id == trajectory_id, func.lower(Theme.name) == name.lower(), Theme.status.in_(ACTIVE)
+        )
     )
 
 
@@ -65,16 +81,40 @@ def _next_position(session: Session, trajectory_id: int) -> int:
 
 
 def voting_open(session: Session, trajectory_id: int) -> bool:
-    return session.scalar(select(VotingRound.id).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")) is not None
+    return (
+        session.scalar(
+            select(VotingRound.id).where(VotingRound.trajectory_id == trajectory_id, VotingRound.status == "open")
+        )
+        is not None
+    )
 
 
-def _add(session: Session, trajectory_id: int, name: str, *, description: str | None = None, sdgs: Sequence[int] = (),
-         parent_id: int | None = None, source: str = "manual", code: str | None = None, maturity: float | None = None,
-         strengths: str | None = None, weaknesses: str | None = None) -> Theme:
+def _add(
+    session: Session,
+    trajectory_id: int,
+    name: str,
+    *,
+    description: str | None = None,
+    sdgs: Sequence[int] = (),
+    parent_id: int | None = None,
+    source: str = "manual",
+    code: str | None = None,
+    maturity: float | None = None,
+    strengths: str | None = None,
+    weaknesses: str | None = None,
+) -> Theme:
     theme = Theme(
-        trajectory_id=trajectory_id, position=_next_position(session, trajectory_id), name=name, description=description or None,
-        parent_id=parent_id, status="candidate", source=source, source_code=code, maturity=maturity,
-        strengths=strengths or None, weaknesses=weaknesses or None,
+        trajectory_id=trajectory_id,
+        position=_next_position(session, trajectory_id),
+        name=name,
+        description=description or None,
+        parent_id=parent_id,
+        status="candidate",
+        source=source,
+        source_code=code,
+        maturity=maturity,
+        strengths=strengths or None,
+        weaknesses=weaknesses or None,
     )
     session.add(theme)
     session.flush()
@@ -97,7 +137,15 @@ def add_catalogue(session: Session, trajectory_id: int, key: str, lang: str) -> 
         if _by_name(session, trajectory_id, name) is not None:
             skipped += 1
             continue
-        _add(session, trajectory_id, name, description=item.description_in(lang), sdgs=item.sdgs, source=key, code=item.code)
+        _add(
+            session,
+            trajectory_id,
+            name,
+            description=item.description_in(lang),
+            sdgs=item.sdgs,
+            source=key,
+            code=item.code,
+        )
         added += 1
     return added, skipped
 
@@ -108,8 +156,17 @@ def import_scan(session: Session, trajectory_id: int, rows: Sequence[ScanTheme])
     for row in rows:
         existing = _by_name(session, trajectory_id, row.name)
         if existing is None:
-            theme = _add(session, trajectory_id, row.name, description=row.description, sdgs=row.sdgs, source="scan",
-                         maturity=row.maturity, strengths=row.strengths, weaknesses=row.weaknesses)
+            theme = _add(
+                session,
+                trajectory_id,
+                row.name,
+                description=row.description,
+                sdgs=row.sdgs,
+                source="scan",
+                maturity=row.maturity,
+                strengths=row.strengths,
+                weaknesses=row.weaknesses,
+            )
         else:
             theme = existing
             theme.description = row.description or theme.description
@@ -131,10 +188,16 @@ def detail(session: Session, trajectory_id: int, position: int) -> ThemeDetail |
     theme = _active_by_position(session, trajectory_id, position)
     if theme is None:
         return None
-    children = list(session.scalars(select(Theme).where(Theme.parent_id == theme.id, Theme.status.in_(ACTIVE)).order_by(Theme.position)))
+    children = list(
+        session.scalars(
+            select(Theme).where(Theme.parent_id == theme.id, Theme.status.in_(ACTIVE)).order_by(Theme.position)
+        )
+    )
     parent = session.get(Theme, theme.parent_id) if theme.parent_id else None
     links = _sdgs(session, [theme.id] + [c.id for c in children] + ([parent.id] if parent else []))
-    practices = tuple(session.scalars(select(GoodPractice.text).where(GoodPractice.theme_id == theme.id).order_by(GoodPractice.id)))
+    practices = tuple(
+        session.scalars(select(GoodPractice.text).where(GoodPractice.theme_id == theme.id).order_by(GoodPractice.id))
+    )
     return ThemeDetail(
         theme=_record(theme, links.get(theme.id, ())),
         parent=_record(parent, links.get(parent.id, ())) if parent else None,
@@ -183,7 +246,9 @@ def split(session: Session, trajectory_id: int, position: int, names: Sequence[s
         return "unknown", []
     if voting_open(session, trajectory_id):
         return "voting", []
-    if any(_by_name(session, trajectory_id, name) is not None for name in names) or len({n.lower() for n in names}) != len(names):
+    if any(_by_name(session, trajectory_id, name) is not None for name in names) or len(
+        {n.lower() for n in names}
+    ) != len(names):
         return "exists", []
     parent_sdgs = _sdgs(session, [theme.id]).get(theme.id, ())
     created = [_add(session, trajectory_id, name, parent_id=theme.id, sdgs=parent_sdgs) for name in names]
@@ -203,7 +268,9 @@ def merge(session: Session, trajectory_id: int, positions: Sequence[int], name: 
     links = _sdgs(session, [t.id for t in themes if t])
     sdgs = sorted({n for numbers in links.values() for n in numbers})
     descriptions = [t.description for t in themes if t and t.description]
-    merged = _add(session, trajectory_id, name, description="\n".join(descriptions)[:MAX_DESCRIPTION] or None, sdgs=sdgs)
+    merged = _add(
+        session, trajectory_id, name, description="\n".join(descriptions)[:MAX_DESCRIPTION] or None, sdgs=sdgs
+    )
     for theme in themes:
         assert theme is not None
         theme.status, theme.merged_into_id = "merged", merged.id
@@ -212,7 +279,9 @@ def merge(session: Session, trajectory_id: int, positions: Sequence[int], name: 
     return "ok", merged.position
 
 
-def link_sdgs(session: Session, trajectory_id: int, position: int, add: Iterable[int], drop: Iterable[int]) -> tuple[str, tuple[int, ...]]:
+def link_sdgs(
+    session: Session, trajectory_id: int, position: int, add: Iterable[int], drop: Iterable[int]
+) -> tuple[str, tuple[int, ...]]:
     theme = _active_by_position(session, trajectory_id, position)
     if theme is None:
         return "unknown", ()

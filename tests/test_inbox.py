@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from telegram import Update
 
-from bot.inbox import Inbox, LaneLocks, lane_of, lock_key
+from bot.inbox import Inbox, LaneLocks, lane_key, lane_of, lock_key
 from storage import inbox
 from storage.db import Database
 from storage.models import utcnow
@@ -78,7 +78,8 @@ async def test_an_update_that_keeps_failing_is_given_up_and_the_lane_goes_on(har
     await box.receive(poison)
     await box.receive(fine)
     for _ in range(2):  # two instances died on it
-        await harness.db.run(inbox.take_next, anne["id"], "dead", utcnow())
+        lane = lane_key(harness.app.bot_data["services"].ballot_key, anne["id"])
+        await harness.db.run(inbox.take_next, lane, "dead", utcnow())
     worker = asyncio.create_task(box.run())
     try:
         await _until_empty(harness.db)
@@ -120,7 +121,7 @@ async def test_two_instances_share_the_lanes_one_update_of_a_lane_at_a_time(post
     log: list[tuple[str, str, int, int]] = []
     databases = [Database(postgres_url), Database(postgres_url)]
     recorders = [Recorder("a", log), Recorder("b", log)]
-    boxes = [Inbox(r, d, r.name, poll=0.05, lanes=3) for r, d in zip(recorders, databases, strict=True)]  # type: ignore[arg-type]
+    boxes = [Inbox(r, d, r.name, poll=0.05, lanes=3, lane_secret=b"shared") for r, d in zip(recorders, databases, strict=True)]  # type: ignore[arg-type]
     lanes = [-(100 + n) for n in range(8)]
     update_id = 0
     for round_ in range(5):
@@ -197,7 +198,7 @@ async def test_a_press_processed_again_goes_on_when_its_answer_was_given_before(
     box = Inbox(harness.app, harness.db, "alive", poll=0.05)
     await box.receive(pressed)
     # The first try answered the press and died before the rest: Telegram refuses a second answer.
-    await harness.db.run(inbox.take_next, anne["id"], "dead", utcnow())
+    await harness.db.run(inbox.take_next, lane_key(harness.app.bot_data["services"].ballot_key, anne["id"]), "dead", utcnow())
     core.callback_queries[pressed["callback_query"]["id"]]["answered"] = True
     worker = asyncio.create_task(box.run())
     try:

@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from method.spreadsheet import safe_cell
+
 FORMAT = "kopgroep-archive"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -101,7 +103,7 @@ def _csv(spec: TableSpec, rows: Rows) -> bytes:
 def _csv_cell(value: object) -> object:
     if isinstance(value, bool):
         return int(value)
-    return value
+    return safe_cell(value)
 
 
 def signature(members: Mapping[str, bytes], key: bytes) -> str:

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from method.spreadsheet import safe_row
 from method.themes.catalogues import fold
 from method.themes.scan_rows import (
     FIELD_OF,
@@ -390,6 +391,6 @@ def template_csv(lang: str = "nl") -> bytes:
         )
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_TEMPLATE_HEADERS[lang])
-    writer.writerow(row)
+    writer.writerow(safe_row(_TEMPLATE_HEADERS[lang]))
+    writer.writerow(safe_row(row))
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

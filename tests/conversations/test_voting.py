@@ -289,7 +289,7 @@ async def test_settings_by_button(harness: Harness) -> None:
 
 async def test_anonymity_no_person_score_outside_their_own_chat(harness: Harness) -> None:
     core = harness.core
-    group, people, themes = await voting_group(harness, members=4, themes=4)
+    group, people, themes = await voting_group(harness, members=5, themes=4)
     anne = people[0]
     await harness.say(anne, group, "/stemronde")
     personal = {}
@@ -298,7 +298,7 @@ async def test_anonymity_no_person_score_outside_their_own_chat(harness: Harness
         await cast(harness, person, personal[person["id"]])
     await harness.say(anne, group, "/sluitronde")
     await harness.say(anne, group, "/uitslag csv")
-    assert "Ik stuurde je de stemronden als CSV" in harness.last_text(group)
+    assert "Ik stuurde je de afgesloten stemronden als CSV" in harness.last_text(group)
 
     # The database: ballots have no person column, and a pseudonym is not a person id.
     columns = await harness.db.run(lambda s: {c["name"] for c in inspect(s.connection()).get_columns("ballot")})
@@ -313,7 +313,7 @@ async def test_anonymity_no_person_score_outside_their_own_chat(harness: Harness
         if "Uitslag" in text or "Stemronde" in text:
             assert not any(p["first_name"] in text for p in people)
 
-    # The CSV export: pseudonyms, no names or ids.
+    # The CSV export: numbered ballots, no names, ids or pseudonyms.
     documents = [c for c in core.calls_of("sendDocument") if c.ok]
     assert {c.params["chat_id"] for c in documents} == {str(anne["id"])} or {int(c.params["chat_id"]) for c in documents} == {anne["id"]}
     ballots_csv = next(
@@ -321,9 +321,11 @@ async def test_anonymity_no_person_score_outside_their_own_chat(harness: Harness
     )
     rows = list(csv.reader(io.StringIO(ballots_csv.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["round", "ballot", "theme_number", "theme", "score", "reason"]
-    assert len(rows) == 1 + 4 * 4
+    assert len(rows) == 1 + 5 * 4  # five voters: one row per ballot and theme, ballots numbered 1-5
+    assert {row[1] for row in rows[1:]} == {"1", "2", "3", "4", "5"}
     flat = ballots_csv.decode("utf-8-sig")
     assert not any(p["first_name"] in flat or str(p["id"]) in flat for p in people)
+    assert names and not any(name in flat for name in names)
 
     # Each member's private feedback has their own scores only.
     for person in people:

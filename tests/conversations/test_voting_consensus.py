@@ -124,7 +124,7 @@ async def test_a_round_that_cannot_be_evaluated_can_be_cancelled(harness: Harnes
     def broken(*args: object, **kwargs: object) -> None:
         raise IndexError("a bug in the evaluation")
 
-    monkeypatch.setattr(voting, "evaluate", broken)
+    monkeypatch.setattr(voting.closing, "evaluate", broken)
     await harness.say(anne, group, "/sluitronde")
     text = harness.last_text(group)
     assert text.startswith("Ik kan de uitslag van stemronde 1 niet berekenen.") and "/sluitronde annuleer" in text

@@ -11,7 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
+from method.anonymity import open_reason, open_text
+from storage.dialogue import _answer_context
+from storage.models import Person
 from tests.conversations.dream_helpers import dream_group, install_clock, latest_with
 from tests.conversations.test_dialogue import send_sticker
 from tests.conversations.voting_helpers import ballot_message, cast, round_id_of, voting_group
@@ -137,8 +141,15 @@ SITES = {
 }
 
 
-def _stored_strings(snap: dict[str, list[tuple]]) -> set[str]:
-    return {value for rows in snap.values() for row in rows for value in row if isinstance(value, str)}
+def _stored_strings(snap: dict[str, list[tuple]], key: bytes, telegram: dict[int, int]) -> set[str]:
+    """Every text stored. An anonymous answer waits sealed until /volgende, a reason until the
+    round closes: those are opened with the bot's secret (``telegram``: person id -> Telegram id)."""
+    found = {value for rows in snap.values() for row in rows for value in row if isinstance(value, str)}
+    for answer_id, _, _, person_id, sealed in snap.get("anonymous_answer", []):
+        found.add(open_text(key, _answer_context(answer_id, person_id), sealed) or "")
+    for round_id, person_id, theme_id, _, reason in snap.get("draft_score", []):
+        found.add(open_reason(key, round_id, telegram[person_id], theme_id, reason) or "")
+    return found
 
 
 @pytest.mark.parametrize("site_name", list(SITES))
@@ -175,7 +186,9 @@ async def test_bad_input_everywhere(harness: Harness, monkeypatch: pytest.Monkey
         assert answered or quiet, f"{site_name}/{kind}: no answer"
         assert "Traceback" not in " ".join(answered) and "Error" not in " ".join(answered)
         if kind in site.accepts:
-            new = _stored_strings(after) - _stored_strings(before)
+            key = harness.app.bot_data["services"].ballot_key
+            telegram = dict(await harness.db.run(lambda s: s.execute(select(Person.id, Person.telegram_id)).all()))
+            new = _stored_strings(after, key, telegram) - _stored_strings(before, key, telegram)
             expected = {"control": "ab" + "cd"}.get(kind, value)
             assert any(expected in text for text in new), f"{site_name}/{kind}: not stored as typed ({new})"
             if site.again is not None:

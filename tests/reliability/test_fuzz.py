@@ -19,8 +19,11 @@ from telegram import Update
 
 from bot.menus import MODERATOR, PRIVATE
 from storage.models import (
+    AnonymousAnswer,
+    AnswerCount,
     Ballot,
     Contribution,
+    DraftScore,
     DreamImage,
     GlossaryTerm,
     Meeting,
@@ -49,6 +52,9 @@ DOMAIN = (
     Prompt,
     Question,
     DreamImage,
+    DraftScore,
+    AnonymousAnswer,
+    AnswerCount,
 )
 PREFIXES = (
     "mod",

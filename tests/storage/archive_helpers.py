@@ -167,6 +167,11 @@ def seed(session: Session, *, chat_id: int = -7001, users: tuple[TelegramUser, .
             ]
         )
         session.add(BallotDelivery(round_id=vround.id, person_id=person_id, message_id=500 + person_id, submitted=True))
+    # A fifth ballot, of a member who has since been forgotten: five ballots, so they are exported.
+    fifth = Ballot(round_id=vround.id, pseudonym="forgotten:0123456789abcdef", submitted=True)
+    session.add(fifth)
+    session.flush()
+    session.add_all([Score(ballot_id=fifth.id, theme_id=t.id, score=2) for t in themes])
     for rank, theme in enumerate(themes, start=1):
         session.add(
             RoundResult(
@@ -291,6 +296,17 @@ def normalised(tables: dict[str, list[dict[str, object]]]) -> dict[str, list[dic
         for name, rows in tables.items()
         if specs[name].has_id
     }
+    # Ballot ids are random: ballots are ranked by what they hold (their round and scores).
+    content: dict[object, list[object]] = {}
+    for score in tables["score"]:
+        content.setdefault(score["ballot_id"], []).append(
+            (rank["theme"][score["theme_id"]], score["score"], score["reason"] or "")
+        )
+    held = {
+        row["id"]: (rank["voting_round"][row["round_id"]], sorted(content.get(row["id"], [])))
+        for row in tables["ballot"]
+    }
+    rank["ballot"] = {ballot_id: index for index, ballot_id in enumerate(sorted(held, key=lambda b: repr(held[b])))}
     result: dict[str, list[dict[str, object]]] = {}
     for name in EXPORTED:
         rows = []

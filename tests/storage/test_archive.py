@@ -58,7 +58,7 @@ def test_export_restore_export_gives_the_same_content(db: Database) -> None:
     before = db.run_sync(export_trajectory, source)
     target = db.run_sync(new_group, -7002)
     counts = db.run_sync(restore, target, read_zip(_zip(db, source), schema()))
-    assert counts["score"] == 12 and counts["person"] == 4
+    assert counts["score"] == 15 and counts["person"] == 4
     after = db.run_sync(export_trajectory, target)
     assert normalised(after) == normalised(before)
     # New ids everywhere, the old group untouched.
@@ -82,7 +82,7 @@ def test_export_restore_export_gives_the_same_content(db: Database) -> None:
     prompts, reminders, moderators, names, round_id = db.run_sync(restored_state)
     assert (prompts, reminders, moderators) == (0, 0, [ANNE.telegram_id])
     # Ballots keep their figures but no pseudonym anyone can recompute.
-    assert len(set(names)) == 4 and all(name.startswith("restored:") for name in names)
+    assert len(set(names)) == 5 and all(name.startswith("restored:") for name in names)
     person_ids = db.run_sync(lambda s: s.scalars(select(Person.id)).all())
     assert not {pseudonym(KEY, round_id, p) for p in person_ids} & set(names)
     # The frozen results read the same.

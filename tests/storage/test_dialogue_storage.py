@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from method.dialogue import term_key
 from method.themes.catalogues import load_questions
-from storage import dialogue, glossary, people, trajectories
+from storage import answers, dialogue, glossary, people, trajectories
 from storage.db import Database
 from storage.records import (
     Participation,
@@ -20,6 +20,8 @@ from storage.records import (
 ANNE = TelegramUser(1001, "Anne", "Peeters")
 BART = TelegramUser(1002, "Bart")
 CHRIS = TelegramUser(1003, "Chris")
+
+KEY = b"test-ballot-secret-0123456789abcdef0123456789"
 
 
 def group(db: Database, chat_id: int = -5001, language: str = "nl"):
@@ -80,28 +82,28 @@ def test_one_dialogue_at_a_time_and_the_walk_to_the_end(db: Database) -> None:
     db.run_sync(dialogue.set_question_message, started.status.dialogue.id, 77)
 
     bart, chris = person_id(db, BART), person_id(db, CHRIS)
-    assert db.run_sync(dialogue.add_group_answer, trajectory.id, bart, "Via reply", reply_to_bot=77).outcome == "noted"
+    assert db.run_sync(answers.add_group_answer, trajectory.id, bart, "Via reply", reply_to_bot=77).outcome == "noted"
     assert (
-        db.run_sync(dialogue.add_group_answer, trajectory.id, chris, "Ander bericht", reply_to_bot=12).outcome
+        db.run_sync(answers.add_group_answer, trajectory.id, chris, "Ander bericht", reply_to_bot=12).outcome
         == "not_open"
     )
-    assert db.run_sync(dialogue.add_group_answer, trajectory.id, chris, "Gezien als admin").outcome == "noted"
-    refused = db.run_sync(dialogue.add_group_answer, trajectory.id, chris, None, problem="long")
+    assert db.run_sync(answers.add_group_answer, trajectory.id, chris, "Gezien als admin").outcome == "noted"
+    refused = db.run_sync(answers.add_group_answer, trajectory.id, chris, None, problem="long")
     assert refused.outcome == "invalid"
-    assert db.run_sync(dialogue.add_group_answer, trajectory.id, chris, None, problem="not_text").outcome == "not_open"
+    assert db.run_sync(answers.add_group_answer, trajectory.id, chris, None, problem="not_text").outcome == "not_open"
 
-    step = db.run_sync(dialogue.advance, trajectory.id)
+    step = db.run_sync(dialogue.advance, trajectory.id, KEY)
     assert step.outcome == "next" and step.previous is None and step.status.question.number == 2
     assert step.status.dialogue.question_message_id is None
     # The old question message no longer takes answers.
-    assert db.run_sync(dialogue.add_group_answer, trajectory.id, bart, "Te laat", reply_to_bot=77).outcome == "not_open"
-    end = db.run_sync(dialogue.advance, trajectory.id)
+    assert db.run_sync(answers.add_group_answer, trajectory.id, bart, "Te laat", reply_to_bot=77).outcome == "not_open"
+    end = db.run_sync(dialogue.advance, trajectory.id, KEY)
     assert end.outcome == "ended" and end.digest is not None
     first, second = end.digest.sections
     assert [(a.author, a.text) for a in first.answers] == [("Bart", "Via reply"), ("Chris", "Gezien als admin")]
     assert second.answers == ()
-    assert db.run_sync(dialogue.advance, trajectory.id).outcome == "not_running"
-    assert db.run_sync(dialogue.stop, trajectory.id).outcome == "not_running"
+    assert db.run_sync(dialogue.advance, trajectory.id, KEY).outcome == "not_running"
+    assert db.run_sync(dialogue.stop, trajectory.id, KEY).outcome == "not_running"
     assert db.run_sync(dialogue.last_digest, trajectory.id) == end.digest
     assert db.run_sync(dialogue.start, trajectory.id, "open").outcome == "started"  # a new run may start
 
@@ -110,47 +112,47 @@ def test_anonymous_answers_have_no_author_and_no_order(db: Database) -> None:
     trajectory = group(db)
     step = db.run_sync(dialogue.start, trajectory.id, "anonymous")
     bart, chris = person_id(db, BART), person_id(db, CHRIS)
-    assert db.run_sync(dialogue.add_private_answer, bart, trajectory.id, "Zeker B").outcome == "noted"
-    assert db.run_sync(dialogue.add_private_answer, chris, None, "Absoluut A").outcome == "noted"
-    assert db.run_sync(dialogue.add_private_answer, chris, None, None, problem="long").outcome == "invalid"
-    reply = db.run_sync(dialogue.add_group_answer, trajectory.id, bart, "In de groep", reply_to_bot=None)
+    assert db.run_sync(answers.add_private_answer, bart, trajectory.id, "Zeker B", key=KEY).outcome == "noted"
+    assert db.run_sync(answers.add_private_answer, chris, None, "Absoluut A", key=KEY).outcome == "noted"
+    assert db.run_sync(answers.add_private_answer, chris, None, None, problem="long", key=KEY).outcome == "invalid"
+    reply = db.run_sync(answers.add_group_answer, trajectory.id, bart, "In de groep", reply_to_bot=None)
     assert reply.outcome == "not_open"
     db.run_sync(dialogue.set_question_message, step.status.dialogue.id, 5)
-    assert db.run_sync(dialogue.add_group_answer, trajectory.id, bart, "x", reply_to_bot=5).outcome == "anonymous_mode"
-    moved = db.run_sync(dialogue.advance, trajectory.id)
+    assert db.run_sync(answers.add_group_answer, trajectory.id, bart, "x", reply_to_bot=5).outcome == "anonymous_mode"
+    moved = db.run_sync(dialogue.advance, trajectory.id, KEY)
     assert moved.previous is not None
     assert [(a.author, a.text) for a in moved.previous.answers] == [(None, "Absoluut A"), (None, "Zeker B")]
-    ended = db.run_sync(dialogue.stop, trajectory.id)
+    ended = db.run_sync(dialogue.stop, trajectory.id, KEY)
     assert ended.digest is not None and ended.digest.answers == 2 and len(ended.digest.sections) == 2
 
 
 def test_private_answers_find_the_group_that_asks(db: Database) -> None:
     first, second = group(db), group(db, -5002)
     bart = person_id(db, BART)
-    assert db.run_sync(dialogue.add_private_answer, bart, second.id, "x").outcome == "not_open"
+    assert db.run_sync(answers.add_private_answer, bart, second.id, "x", key=KEY).outcome == "not_open"
     db.run_sync(dialogue.start, first.id, "open")
-    outcome = db.run_sync(dialogue.add_private_answer, bart, second.id, "x")
+    outcome = db.run_sync(answers.add_private_answer, bart, second.id, "x", key=KEY)
     assert outcome.outcome == "open_mode" and outcome.trajectory.id == first.id
-    db.run_sync(dialogue.stop, first.id)
+    db.run_sync(dialogue.stop, first.id, KEY)
     db.run_sync(dialogue.start, first.id, "anonymous")
-    only = db.run_sync(dialogue.add_private_answer, bart, second.id, "Voor de eerste")
+    only = db.run_sync(answers.add_private_answer, bart, second.id, "Voor de eerste", key=KEY)
     assert only.outcome == "noted" and only.trajectory.id == first.id
     db.run_sync(dialogue.start, second.id, "anonymous")
-    current = db.run_sync(dialogue.add_private_answer, bart, second.id, "Voor de tweede")
+    current = db.run_sync(answers.add_private_answer, bart, second.id, "Voor de tweede", key=KEY)
     assert current.trajectory.id == second.id
-    choose = db.run_sync(dialogue.add_private_answer, bart, None, "Waarheen?")
+    choose = db.run_sync(answers.add_private_answer, bart, None, "Waarheen?", key=KEY)
     assert choose.outcome == "choose" and {t.id for t in choose.choices} == {first.id, second.id}
-    assert db.run_sync(dialogue.stop, first.id).digest.answers == 1
-    assert db.run_sync(dialogue.stop, second.id).digest.answers == 1
+    assert db.run_sync(dialogue.stop, first.id, KEY).digest.answers == 1
+    assert db.run_sync(dialogue.stop, second.id, KEY).digest.answers == 1
 
 
 def test_participation_counts_in_one_query_and_checks_the_moderator(db: Database) -> None:
     trajectory = group(db)
-    assert db.run_sync(dialogue.participation, trajectory.id) is None
+    assert db.run_sync(answers.participation, trajectory.id) is None
     step = db.run_sync(dialogue.start, trajectory.id, "open")
     bart = person_id(db, BART)
     for text in ("een", "twee"):
-        db.run_sync(dialogue.add_group_answer, trajectory.id, bart, text)
+        db.run_sync(answers.add_group_answer, trajectory.id, bart, text)
     for number in range(40):
         db.run_sync(people.join, trajectory.join_token, TelegramUser(5000 + number, f"Lid {number}"))
 
@@ -163,7 +165,7 @@ def test_participation_counts_in_one_query_and_checks_the_moderator(db: Database
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        found = db.run_sync(dialogue.participation, trajectory.id)
+        found = db.run_sync(answers.participation, trajectory.id)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert found is not None
@@ -174,17 +176,17 @@ def test_participation_counts_in_one_query_and_checks_the_moderator(db: Database
 
     dialogue_id = step.status.dialogue.id
     assert (
-        db.run_sync(dialogue.participation_for_moderator, trajectory.id, dialogue_id, BART.telegram_id)[0]
+        db.run_sync(answers.participation_for_moderator, trajectory.id, dialogue_id, BART.telegram_id)[0]
         == "not_moderator"
     )
-    check, again = db.run_sync(dialogue.participation_for_moderator, trajectory.id, dialogue_id, ANNE.telegram_id)
+    check, again = db.run_sync(answers.participation_for_moderator, trajectory.id, dialogue_id, ANNE.telegram_id)
     assert check == "ok" and again is not None and again.rows == found.rows
     assert (
-        db.run_sync(dialogue.participation_for_moderator, trajectory.id, dialogue_id + 1, ANNE.telegram_id)[0]
+        db.run_sync(answers.participation_for_moderator, trajectory.id, dialogue_id + 1, ANNE.telegram_id)[0]
         == "stale"
     )
-    db.run_sync(dialogue.stop, trajectory.id)
-    assert db.run_sync(dialogue.participation_for_moderator, trajectory.id, dialogue_id, ANNE.telegram_id)[0] == "stale"
+    db.run_sync(dialogue.stop, trajectory.id, KEY)
+    assert db.run_sync(answers.participation_for_moderator, trajectory.id, dialogue_id, ANNE.telegram_id)[0] == "stale"
 
 
 def _row(name: str, count: int, role: str = "member") -> ParticipationRow:

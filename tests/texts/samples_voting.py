@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from conversations.voting import results_context, rule_context
+from conversations.voting import rule_context
+from conversations.voting_results import results_context
 from method.dates import Moment
 from method.voting import compare_rounds, evaluate, evaluate_tiebreak, ordinal_alpha, stability, tally_round
 from method.voting.consensus import DEFAULT_RULE

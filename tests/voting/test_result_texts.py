@@ -8,7 +8,8 @@ import re
 import pytest
 
 from bot.render import Texts
-from conversations.voting import results_context, rule_context
+from conversations.voting import rule_context
+from conversations.voting_results import results_context
 from method.themes.catalogues import load_glossary
 from method.voting import DEFAULT_RULE, evaluate, ordinal_alpha, stability, tally_round
 from storage.records import CloseResult

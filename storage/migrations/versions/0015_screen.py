@@ -17,21 +17,27 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('screen_link',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('trajectory_id', sa.Integer(), nullable=False),
-    sa.Column('secret_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('stopped_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['trajectory_id'], ['trajectory.id'], name=op.f('fk_screen_link_trajectory_id_trajectory'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_screen_link'))
+    op.create_table(
+        "screen_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("secret_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stopped_at", storage.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectory.id"],
+            name=op.f("fk_screen_link_trajectory_id_trajectory"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_screen_link")),
     )
-    with op.batch_alter_table('screen_link', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_screen_link_trajectory_id'), ['trajectory_id'], unique=False)
+    with op.batch_alter_table("screen_link", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_screen_link_trajectory_id"), ["trajectory_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('screen_link', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_screen_link_trajectory_id'))
-    op.drop_table('screen_link')
+    with op.batch_alter_table("screen_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_screen_link_trajectory_id"))
+    op.drop_table("screen_link")

@@ -1,8 +1,8 @@
 """goals sent back to their author; the follow-up of approved goals after the report; a group's
 next trajectory (generation, previous_id)
 
-Revision ID: 0019_followup
-Revises: 0015_screen
+Revision ID: 0017_followup
+Revises: 0016_anonymity
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import storage.models
 
-revision = "0019_followup"
-down_revision = "0015_screen"
+revision = "0017_followup"
+down_revision = "0016_anonymity"
 branch_labels = None
 depends_on = None
 
