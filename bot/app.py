@@ -35,6 +35,7 @@ from conversations import (
     evaluation,
     followup_rounds,
     glossary,
+    goal_decisions,
     goal_followup,
     goals,
     group_choice,
@@ -105,7 +106,7 @@ def register_handlers(application: Application) -> None:
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
     for module in (onboarding, joining, help, next_step, members, leaving, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
-                   dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, goal_followup, next_trajectory, report, portability, privacy, evaluation,
+                   dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, goal_decisions, goal_followup, next_trajectory, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
     # Last: messages no step took go to the step that waits for them (conversations/answers.py).

@@ -21,8 +21,8 @@ from bot.keyboards.followup import ask_keyboard
 from bot.messaging import send_html
 from conversations.dream_reminders import instance_id
 from storage import followup, prompts, reminders
-from storage.followup_records import AskJob, RoundClosed
 from storage.models import utcnow
+from storage.records.followup import AskJob, RoundClosed
 
 log = logging.getLogger("kopgroep.followup")
 

@@ -40,8 +40,8 @@ from conversations.followup_rounds import PROMPT, deliver
 from method import followup as method
 from method.text_input import clean_text
 from storage import followup, followup_owners, followup_progress, next_trajectory, prompts
-from storage.followup_records import FollowedGoal, ReportOutcome
 from storage.records import PromptRecord, TrajectoryRecord
+from storage.records.followup import FollowedGoal, ReportOutcome
 
 MAX_NOTE = 300
 STATUS_ORDER = {status: index for index, status in enumerate(method.STATUSES)}

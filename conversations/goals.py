@@ -7,7 +7,7 @@ deadline and milestones), one question per message; the question waited on is a 
 so a restart loses nothing. After each letter the check's flags for it are shown with a button to
 adjust it; answering the next question keeps it as it is. At the end: the whole goal, its flags,
 a button per letter, and submit. A member's goal is proposed and goes to the moderators privately
-(approve, adjust, drop); a moderator's own goal is approved at once.
+(their decision: conversations/goal_decisions.py); a moderator's own goal is approved at once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from bot.context import BotContext
 from bot.guards import registered_group
 from bot.keyboards.goals import (
     CONTINUE_PATTERN,
-    DECIDE_PATTERN,
     DEEP_LINK,
     DISCARD_PATTERN,
     LETTER_PATTERN,
@@ -135,7 +134,7 @@ async def private_command(update: Update, context: BotContext) -> None:
 # --- the guided conversation in private ---------------------------------------------------------------
 
 
-async def _moderates(context: BotContext, goal: GoalRecord, telegram_id: int) -> bool:
+async def moderates(context: BotContext, goal: GoalRecord, telegram_id: int) -> bool:
     return await context.db.run(goals.is_moderator, goal.trajectory_id, telegram_id)
 
 
@@ -172,7 +171,7 @@ async def show_summary(
     context: BotContext, chat_id: int, goal: GoalRecord, telegram_id: int, *, lang: str | None = None
 ) -> None:
     lang = lang or context.lang
-    moderator = await _moderates(context, goal, telegram_id)
+    moderator = await moderates(context, goal, telegram_id)
     text = context.render(
         "goals/summary", lang=lang, goal=goal, flags=flag_texts(context, lang, goal.flags), heading="review"
     )
@@ -269,26 +268,26 @@ async def _drop_buttons(context: BotContext, chat_id: int, message_id: int | Non
 # --- buttons in private -------------------------------------------------------------------------------
 
 
-def _own_private_chat(update: Update) -> bool:
+def own_private_chat(update: Update) -> bool:
     query = update.callback_query
     return query is not None and query.message is not None and query.message.chat.id == query.from_user.id
 
 
-async def _refuse(update: Update, context: BotContext, code: str) -> None:
+async def refuse(update: Update, context: BotContext, code: str) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer(context.label(f"goals.alert.{code}"), show_alert=True)
 
 
-async def _editable(update: Update, context: BotContext, goal_id: int) -> GoalRecord | None:
+async def editable(update: Update, context: BotContext, goal_id: int) -> GoalRecord | None:
     """The goal when the presser may change it, in their own private chat; else a refusal."""
     query = update.callback_query
     assert query is not None
-    if not _own_private_chat(update):
-        await _refuse(update, context, "not_allowed")
+    if not own_private_chat(update):
+        await refuse(update, context, "not_allowed")
         return None
     outcome = await context.db.run(goals.may_edit, goal_id, query.from_user.id)
     if outcome.goal is None:
-        await _refuse(update, context, outcome.status)
+        await refuse(update, context, outcome.status)
         return None
     return outcome.goal
 
@@ -298,7 +297,7 @@ async def letter_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     goal_id, letter = int(context.matches[0].group(1)), context.matches[0].group(2)
-    goal = await _editable(update, context, goal_id)
+    goal = await editable(update, context, goal_id)
     if goal is None:
         return
     await query.answer()
@@ -309,7 +308,7 @@ async def continue_pressed(update: Update, context: BotContext) -> None:
     """gc:<goal>: continue an unfinished goal where it was left."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    goal = await _editable(update, context, int(context.matches[0].group(1)))
+    goal = await editable(update, context, int(context.matches[0].group(1)))
     if goal is None:
         return
     await query.answer()
@@ -328,8 +327,8 @@ async def pause_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     goal_id = int(context.matches[0].group(1))
-    if not _own_private_chat(update):
-        await _refuse(update, context, "not_allowed")
+    if not own_private_chat(update):
+        await refuse(update, context, "not_allowed")
         return
     await _stop_asking(context, query.message.chat.id, goal_id)
     await query.answer(context.label("goals.alert.paused"), show_alert=True)
@@ -341,9 +340,9 @@ async def discard_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     goal_id = int(context.matches[0].group(1))
-    outcome = await context.db.run(goals.discard, goal_id, query.from_user.id) if _own_private_chat(update) else None
+    outcome = await context.db.run(goals.discard, goal_id, query.from_user.id) if own_private_chat(update) else None
     if outcome is None or outcome.goal is None:
-        await _refuse(update, context, "not_found")
+        await refuse(update, context, "not_found")
         return
     await _stop_asking(context, query.message.chat.id, goal_id)
     await query.answer()
@@ -355,8 +354,8 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     goal_id = int(context.matches[0].group(1))
-    if not _own_private_chat(update):
-        await _refuse(update, context, "not_allowed")
+    if not own_private_chat(update):
+        await refuse(update, context, "not_allowed")
         return
     outcome = await context.db.run(goals.submit, goal_id, query.from_user.id, now())
     if outcome.status == "incomplete" and outcome.goal is not None:
@@ -364,7 +363,7 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
         await resume(context, query.message.chat.id, outcome.goal, query.from_user.id)
         return
     if outcome.goal is None or outcome.status not in ("proposed", "approved"):
-        await _refuse(update, context, outcome.status)
+        await refuse(update, context, outcome.status)
         return
     goal = outcome.goal
     await context.db.run(prompts.close, query.message.chat.id, GOAL_PROMPT)
@@ -399,91 +398,6 @@ async def _tell_moderators(context: BotContext, goal: GoalRecord) -> int:
     return failed if moderators else 1
 
 
-async def decide_pressed(update: Update, context: BotContext) -> None:
-    """gd:<goal>:ok|drop|edit: the moderator approves, drops or adjusts a goal."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    goal_id, action = int(context.matches[0].group(1)), context.matches[0].group(2)
-    if not _own_private_chat(update):
-        await _refuse(update, context, "not_allowed")
-        return
-    if action == "edit":
-        goal = await _editable(update, context, goal_id)
-        if goal is None:
-            return
-        if not await _moderates(context, goal, query.from_user.id):
-            await _refuse(update, context, "not_allowed")
-            return
-        await query.answer()
-        await show_summary(context, query.message.chat.id, goal, query.from_user.id)
-        return
-    if action == "back":
-        await _send_back(update, context, goal_id)
-        return
-    outcome = await context.db.run(
-        goals.decide, goal_id, query.from_user.id, "approve" if action == "ok" else "drop", now()
-    )
-    if outcome.status != "ok" or outcome.goal is None:
-        await _refuse(update, context, outcome.status)
-        return
-    goal = outcome.goal
-    await query.answer(context.label(f"goals.alert.{goal.status}"))
-    text = context.render(
-        "goals/summary", goal=goal, flags=flag_texts(context, context.lang, goal.flags), heading="decided"
-    )
-    await edit_html(query, text)
-    await _tell_author(context, goal, query.from_user.id)
-
-
-async def _send_back(update: Update, context: BotContext, goal_id: int) -> None:
-    """gd:<goal>:back: the goal goes back to its author, with the SMART check's points, privately."""
-    query = update.callback_query
-    assert query is not None
-    outcome = await context.db.run(goals.send_back, goal_id, query.from_user.id, now())
-    if outcome.status != "ok" or outcome.goal is None:
-        await _refuse(update, context, outcome.status)
-        return
-    goal = outcome.goal
-    await query.answer(context.label("goals.alert.returned"))
-    delivered = await _return_to_author(context, goal)
-    text = context.render(
-        "goals/summary",
-        goal=goal,
-        flags=flag_texts(context, context.lang, goal.flags),
-        heading="returned",
-        delivered=delivered,
-    )
-    await edit_html(query, text)
-
-
-async def _return_to_author(context: BotContext, goal: GoalRecord) -> bool:
-    """The author gets the goal with its flags and the letter buttons; False when unreachable."""
-    where = await context.db.run(goals.author_chat, goal.id)
-    if where is None:
-        return False
-    telegram_id, language = where
-    lang = context.texts.lang(language)
-    text = context.render("goals/returned", lang=lang, goal=goal, flags=flag_texts(context, lang, goal.flags))
-    keyboard = summary_keyboard(context.texts, lang, goal, moderator=False)
-    try:
-        await send_html(context.bot, telegram_id, text, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as error:
-        log.info("goal %s not returned to its author: %s", goal.id, error)
-        return False
-    return True
-
-
-async def _tell_author(context: BotContext, goal: GoalRecord, moderator_id: int) -> None:
-    where = await context.db.run(goals.author_chat, goal.id)
-    if where is None or where[0] == moderator_id:
-        return
-    telegram_id, language = where
-    try:
-        await send_html(context.bot, telegram_id, context.render("goals/decided", lang=language, goal=goal))
-    except (Forbidden, BadRequest) as error:
-        log.info("decision on goal %s not delivered to its author: %s", goal.id, error)
-
-
 def handlers() -> list:
     private = filters.ChatType.PRIVATE
     return [
@@ -494,7 +408,6 @@ def handlers() -> list:
         CallbackQueryHandler(pause_pressed, pattern=PAUSE_PATTERN),
         CallbackQueryHandler(discard_pressed, pattern=DISCARD_PATTERN),
         CallbackQueryHandler(submit_pressed, pattern=SUBMIT_PATTERN),
-        CallbackQueryHandler(decide_pressed, pattern=DECIDE_PATTERN),
     ]
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from method import followup as method
 from storage.convert import trajectory_record
 from storage.followup_progress import followed, goals, name_of
-from storage.followup_records import AskDecision, AskJob, ReportOutcome, RoundClosed
 from storage.goals import role
 from storage.models import (
     FollowupAsk,
@@ -33,6 +32,7 @@ from storage.models import (
     Person,
     Trajectory,
 )
+from storage.records.followup import AskDecision, AskJob, ReportOutcome, RoundClosed
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
 DEADLINE_HOUR = time(9, 0)  # a deadline round asks at 9:00 in the group's time zone
@@ -490,14 +490,3 @@ def close_due(session: Session, now: datetime, instance_id: str) -> list[RoundCl
         )
     session.flush()
     return closed
-
-
-def states(session: Session, trajectory_id: int) -> list[tuple[int, int, str, str, str | None]]:
-    """(round number, goal id, kind, state, outcome) of every question: for tests and support."""
-    rows = session.execute(
-        select(FollowupRound.number, FollowupAsk.goal_id, FollowupAsk.kind, FollowupAsk.state, FollowupAsk.outcome)
-        .join(FollowupRound, FollowupRound.id == FollowupAsk.round_id)
-        .where(FollowupAsk.trajectory_id == trajectory_id)
-        .order_by(FollowupRound.number, FollowupAsk.goal_id, FollowupAsk.kind, FollowupAsk.id)
-    ).all()
-    return [tuple(row) for row in rows]

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from storage.followup import ASK, REMINDER, answered, job_of, open_round_for
 from storage.followup_progress import name_of
-from storage.followup_records import AskJob
 from storage.goals import role
 from storage.models import FollowupAsk, FollowupGoal, FollowupRound, Membership, Person, Trajectory
 from storage.people import JOINED, LEFT
+from storage.records.followup import AskJob
 
 
 def is_owner(session: Session, goal_id: int, telegram_id: int) -> bool:

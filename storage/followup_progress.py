@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from method import followup as method
-from storage.followup_records import FollowedGoal, PlanRecord, ValueReport
-from storage.models import FollowupGoal, FollowupPlan, FollowupReport, FollowupRound, Goal, Person, Theme
+from storage.models import FollowupAsk, FollowupGoal, FollowupPlan, FollowupReport, FollowupRound, Goal, Person, Theme
+from storage.records.followup import FollowedGoal, PlanRecord, ValueReport
 
 
 def name_of(person: Person | None) -> str | None:
@@ -103,3 +103,14 @@ def has_reports(session: Session, trajectory_id: int) -> bool:
         )
         is not None
     )
+
+
+def states(session: Session, trajectory_id: int) -> list[tuple[int, int, str, str, str | None]]:
+    """(round number, goal id, kind, state, outcome) of every question: for tests and support."""
+    rows = session.execute(
+        select(FollowupRound.number, FollowupAsk.goal_id, FollowupAsk.kind, FollowupAsk.state, FollowupAsk.outcome)
+        .join(FollowupRound, FollowupRound.id == FollowupAsk.round_id)
+        .where(FollowupAsk.trajectory_id == trajectory_id)
+        .order_by(FollowupRound.number, FollowupAsk.goal_id, FollowupAsk.kind, FollowupAsk.id)
+    ).all()
+    return [tuple(row) for row in rows]

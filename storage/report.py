@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from storage import decisions, dialogue, dream_summary, dreams, followup_progress, voting
 from storage.convert import person_record
-from storage.followup_records import FollowedGoal
 from storage.models import (
     Dialogue,
     Evaluation,
@@ -39,6 +38,7 @@ from storage.records import (
     ReportRound,
     ReportTheme,
 )
+from storage.records.followup import FollowedGoal
 
 SHOWN_THEMES = ("candidate", "chosen", "parked")
 SHOWN_GOALS = ("proposed", "approved")

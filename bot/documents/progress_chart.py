@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.documents.chart import DPI, FONT, _mpl, drawable
-from storage.followup_records import FollowedGoal
+from storage.records.followup import FollowedGoal
 
 # Okabe-Ito, as the voting chart: blue on time, orange behind, green done, grey no report.
 STATUS_COLOURS = {

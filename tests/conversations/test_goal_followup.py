@@ -263,7 +263,7 @@ async def test_handing_a_goal_on_and_forged_presses(harness: Harness, clock: Clo
     remind_after, _ = settings_delta(harness)
     await followup_rounds.run_followup(harness.app, clock.now + remind_after)
     assert not any(t.startswith("⏰") for t in harness.bot_texts(chris["id"]) + harness.bot_texts(dirk["id"]))
-    states = await harness.db.run(followup.states, trajectory_id)
+    states = await harness.db.run(followup_progress.states, trajectory_id)
     assert (1, 2, "reminder", "dropped", "handed") in states
 
 

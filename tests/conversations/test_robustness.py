@@ -37,7 +37,7 @@ async def test_a_long_member_list_is_split_into_valid_messages(harness: Harness)
     assert all(utf16_len(p["text"]) <= 4096 for p in parts)
     joined_text = "\n".join(p["text"] for p in parts)
     for number in (0, 150, 299):
-        # Names longer than a message should carry are shown shortened (storage/records.py).
+        # Names longer than a message should carry are shown shortened (storage/records/people.py).
         assert shorten_name(f"{long_name}{number} Van Den Broeck-De Smet") in joined_text
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from storage.followup_records import FollowedGoal, PlanRecord, RoundClosed, ValueReport
 from storage.records import TrajectoryRecord
+from storage.records.followup import FollowedGoal, PlanRecord, RoundClosed, ValueReport
 
 TRAJECTORY = TrajectoryRecord(
     1, -5001, "Kopgroep", "Gemeente <Zottegem>", "nl", "Europe/Brussels", "tok", "goals", True

@@ -1,11 +1,11 @@
-"""Plain records of the goal follow-up (storage/followup.py, storage/followup_progress.py)."""
+"""Records of the goal follow-up (storage/followup.py, storage/followup_progress.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.records import TrajectoryRecord
+from storage.records.people import TrajectoryRecord
 
 
 @dataclass(frozen=True)
