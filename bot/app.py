@@ -19,6 +19,7 @@ from bot.context import BotContext, Services
 from bot.errors import on_error
 from bot.guards import identify
 from bot.menus import set_menus
+from bot.outbox import schedule_sender, stop_sender
 from bot.rate_limit import TelegramRateLimiter
 from bot.render import Texts
 from bot.update_order import ChatOrderedUpdateProcessor
@@ -44,6 +45,7 @@ from conversations import (
     portability,
     privacy,
     report,
+    round_opening,
     screen,
     session,
     theme_edits,
@@ -99,7 +101,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
-    for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
+    for module in (onboarding, joining, help, next_step, members, language, group_choice, themes, theme_edits, session, screen, round_opening, voting, ballot, glossary, dialogue,
                    dreams, dream_processing, dream_steps, dream_reminders, goals, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
@@ -113,9 +115,11 @@ async def _post_init(application: Application) -> None:
     await voting.reschedule_deadlines(application)
     dream_reminders.schedule_reminders(application)
     privacy.schedule_retention(application)
+    schedule_sender(application)  # what is queued in the outbox goes on where it stopped
     log.info("bot @%s ready", application.bot.username)
 
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
+    await stop_sender(application)
     services.db.dispose()

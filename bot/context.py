@@ -6,7 +6,8 @@ The guard in handler group -1 (``bot/guards.py``) fills in ``actor`` (group chat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -17,6 +18,20 @@ from storage.db import Database
 from storage.records import Actor, PrivateContext, TelegramUser, TrajectoryRecord
 
 
+class Wakeup:
+    """Tells the outbox's sender (bot/outbox.py) that rows were queued; nothing before it runs."""
+
+    def __init__(self) -> None:
+        self.event: asyncio.Event | None = None
+
+    def bind(self, event: asyncio.Event) -> None:
+        self.event = event
+
+    def set(self) -> None:
+        if self.event is not None:
+            self.event.set()
+
+
 @dataclass(frozen=True)
 class Services:
     """Long-lived objects shared by all handlers (not domain data: that lives in SQL)."""
@@ -25,6 +40,7 @@ class Services:
     db: Database
     texts: Texts
     ballot_key: bytes  # for ballot pseudonyms (method/anonymity.py)
+    wakeup: Wakeup = field(default_factory=Wakeup)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

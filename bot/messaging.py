@@ -121,15 +121,20 @@ async def send_html(
     reply_markup: object | None = None,
     reply_to: int | None = None,
     retry_timeouts: bool = False,
+    once: bool = False,
+    thread_id: int | None = None,
 ) -> Sequence[Message]:
     """Send ``text`` (Telegram HTML) in as many messages as needed; buttons go on the last.
 
     Each part is tried again after a 429 or a server error before the next part goes, so the
     parts stay in order. A timed-out part may have arrived, so it is sent again only with
-    ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot).
+    ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot). With ``once`` each part
+    is tried once and a 429 is not waited out here: the outbox's sender (bot/outbox.py) decides.
     """
     parts = split_html(text)
-    thread = topic_of(chat_id)
+    thread = thread_id if thread_id is not None else topic_of(chat_id)
+    # The rate limiter's own retries after a 429 would hold every chat back: not for the sender.
+    limits = {"rate_limit_args": -1} if once and getattr(bot, "rate_limiter", None) is not None else {}
     target = [chat_id]  # the group may turn out to have become a supergroup (a new id)
 
     def part_call(part: str, number: int) -> Callable[[], Awaitable[Message]]:
@@ -142,17 +147,21 @@ async def send_html(
             reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
             if reply_to and number == 1
             else None,
+            **limits,
         )
+
+    async def attempt(call: Callable[[], Awaitable[Message]]) -> Message:
+        return await (call() if once else with_retries(call, retry_timeouts=retry_timeouts))
 
     sent = []
     for number, part in enumerate(parts, start=1):
         try:
-            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+            sent.append(await attempt(part_call(part, number)))
         except ChatMigrated as error:
             # Sent to the old id after the upgrade: follow Telegram to the new one (the stored id
             # follows when the migrate notice arrives, conversations/chat_events.py).
             target[0] = error.new_chat_id
-            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+            sent.append(await attempt(part_call(part, number)))
     return sent
 
 

@@ -101,7 +101,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)  # type: ignore[arg-type]
         posts = endpoint.startswith("send") or endpoint in ("copyMessage", "forwardMessage")
-        retries = rate_limit_args or self.max_retries
+        # A negative number: no retry here (the outbox's sender waits out a 429 for that chat only).
+        retries = self.max_retries if not rate_limit_args else max(rate_limit_args, 0)
         for attempt in range(retries + 1):
             if chat_id is not None:
                 await self._acquire(chat_id, posts)
@@ -115,6 +116,16 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 loop = asyncio.get_running_loop()
                 self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
         raise AssertionError("unreachable")
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until a message to this chat fits its own windows (0: now, and nothing queued)."""
+        limits = self._chats.get(chat_id)
+        if limits is None:
+            return 0.0
+        now = asyncio.get_running_loop().time()
+        if limits.lock.locked():
+            return 1.0
+        return max(window.wait(now) for window in limits.windows)
 
     async def _acquire(self, chat_id: int | str, posts: bool) -> None:
         loop = asyncio.get_running_loop()

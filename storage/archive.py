@@ -91,6 +91,7 @@ LEFT_OUT: dict[str, str] = {
     "prompt": "questions the bot waits an answer to belong to messages in the old chats",
     "reminder": "pending reminders are planned again from the next session (/volgendesessie)",
     "undelivered": "who missed a message in the old chats; the moderator was told there",
+    "outbox": "messages still on their way belong to the old chats",
     "screen_link": "links to the meeting room's screen are credentials of one session: ask a new one with /scherm",
     # Not a group's data at all: the instances' own bookkeeping.
     "inbound_update": "webhook updates of this installation, kept a day for the dedupe",

@@ -28,6 +28,7 @@ from method.anonymity import pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
+    OutboxMessage,
     Ballot,
     BallotDelivery,
     Base,
@@ -229,6 +230,7 @@ def _erase(session: Session, person: Person, key: bytes, now: datetime) -> None:
             session.execute(delete(table).where(column == person.id))
     # Questions asked in their private chat carry their Telegram id as the chat.
     session.execute(delete(Prompt).where(Prompt.chat_id == person.telegram_id))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == person.telegram_id))
     person.first_name, person.last_name, person.username, person.language = "", None, None, None
     person.reachable, person.current_trajectory_id = False, None
     person.telegram_id = -person.id
@@ -273,6 +275,7 @@ PURGED = frozenset(
         "ballot_delivery",
         "evaluation_delivery",
         "undelivered",
+        "outbox",
     }
 )
 
@@ -293,6 +296,7 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     session.execute(delete(DreamDone).where(DreamDone.theme_id.in_(themes)))
     session.execute(delete(Reminder).where(Reminder.trajectory_id == tid))
     session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))
     evaluations = select(Evaluation.id).where(Evaluation.trajectory_id == tid).scalar_subquery()

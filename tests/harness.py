@@ -51,6 +51,13 @@ class Harness:
                 self.offset = data["update_id"] + 1
                 await self.app.process_update(Update.de_json(data, self.app.bot))
                 handled += 1
+            await self.drain()
+
+    async def drain(self, *, patience: float = 5.0) -> None:
+        """Send what the updates queued in the outbox, as the running bot's sender would."""
+        from bot.outbox import sender_of
+
+        await sender_of(self.app).drain(patience=patience)
 
     # Scripted members -------------------------------------------------------------
     async def say(self, user: dict, chat: Any, text: str, *, reply_to: int | None = None) -> None:
