@@ -82,7 +82,9 @@ class Kind:
     report: bool = True  # the moderator hears about it when it cannot be delivered
 
 
-KINDS: dict[str, Kind] = {"notice": Kind(report=False)}  # a note to the moderator is not reported again
+# A note to the moderator is not reported again; a group reply that waited for the group's budget
+# (bot/messaging.py) is one of the bot's answers, not a message a member misses.
+KINDS: dict[str, Kind] = {"notice": Kind(report=False), "reply": Kind(report=False)}
 
 
 def register(name: str, kind: Kind) -> None:
@@ -156,6 +158,8 @@ class Sender:
         self.tasks: set[asyncio.Task] = set()
         self.task: asyncio.Task | None = None
         self.wakeup = asyncio.Event()
+        # Replies a handler cannot send within its group's budget come here (bot/messaging.py).
+        messaging.OVERFLOW[id(application.bot)] = self.queue_reply
 
     @property
     def bot(self) -> Bot:
@@ -176,6 +180,11 @@ class Sender:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await asyncio.to_thread(self.leadership.release)
+        messaging.OVERFLOW.pop(id(self.application.bot), None)
+
+    async def queue_reply(self, chat_id: int, text_html: str, thread_id: int | None) -> None:
+        await self.services.db.run(_queue_reply, chat_id, text_html, thread_id)
+        self.wakeup.set()
 
     async def run(self) -> None:
         while True:
@@ -337,6 +346,10 @@ def _give_up(session: Session, row: OutboxRecord, reason: str, kind: Kind) -> No
     outbox.give_up(session, row, reason, record=kind.report)
     if kind.failed is not None:
         kind.failed(session, row)
+
+
+def _queue_reply(session: Session, chat_id: int, text_html: str, thread_id: int | None) -> None:
+    outbox.add(session, chat_id, "reply", text=text_html, thread_id=thread_id)
 
 
 def _markup(data: dict | None) -> InlineKeyboardMarkup | None:

@@ -6,6 +6,7 @@ the presser a member who got this ballot; callback data alone proves nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from bot.keyboards.voting import (
     pages,
     reason_keyboard,
 )
-from bot.messaging import send_html, shows_already, unchanged
+from bot.messaging import answer, send_html, shows_already, unchanged
 from bot.outbox import Drawn, Kind, register, wake
 from bot.render import Texts
 from method.text_input import clean_text
@@ -146,7 +147,7 @@ def _own_private_chat(update: Update) -> bool:
 
 async def _refuse(update: Update, context: BotContext, code: str, lang: str | None = None) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(context.label(f"voting.alert.{code}", lang=lang), show_alert=True)
+    await answer(update.callback_query, context.label(f"voting.alert.{code}", lang=lang), show_alert=True)
 
 
 @database_away_means_try_again
@@ -168,9 +169,11 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
     if press.status not in ("ok", "unchanged"):
         await _refuse(update, context, press.status if press.status in ("closed", "not_in_round") else "not_member")
         return
-    await query.answer()
-    if press.view is not None:
-        await _redraw(update, context, press.view)
+    if press.view is None:
+        await answer(query)
+        return
+    # The answer and the redraw go side by side: a slow or failed answer holds up nothing.
+    await asyncio.gather(answer(query), _redraw(update, context, press.view))
 
 
 async def info_pressed(update: Update, context: BotContext) -> None:
@@ -185,7 +188,7 @@ async def info_pressed(update: Update, context: BotContext) -> None:
         return
     sdgs = ", ".join(f"SDG {n} {sdg_name(n, view.language)}" for n in theme.sdgs)
     text = f"#{theme.position} {theme.name}\n{theme.description or ''}\n{sdgs}".strip()
-    await query.answer(text[:197] + "…" if len(text) > 200 else text, show_alert=True)
+    await answer(query, text[:197] + "…" if len(text) > 200 else text, show_alert=True)
 
 
 async def page_pressed(update: Update, context: BotContext) -> None:
@@ -197,7 +200,7 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     if view is None or not 0 <= page < pages(view):
         await _refuse(update, context, "not_member")
         return
-    await query.answer()
+    await answer(query)
     await _redraw(update, context, view)
 
 
@@ -215,12 +218,12 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
     status, missing = await context.db.run(voting.submit, round_id, query.from_user.id, key)
     if status == "missing":
         alert = "voting.alert.missing_one" if missing == 1 else "voting.alert.missing"
-        await query.answer(context.label(alert, n=missing), show_alert=True)
+        await answer(query, context.label(alert, n=missing), show_alert=True)
         return
     if status != "ok":
         await _refuse(update, context, status if status == "closed" else "not_member")
         return
-    await query.answer(context.label("voting.alert.submitted"))
+    await answer(query, context.label("voting.alert.submitted"))
     view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, key)
     assert view is not None
     await _redraw(update, context, view)
@@ -243,14 +246,14 @@ async def why_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "closed", view.language)
         return
     if theme_part is None:
-        await query.answer()
+        await answer(query)
         await query.edit_message_reply_markup(reason_keyboard(context.texts, view.language, view))
         return
     theme = next((t for t in view.themes if t.id == int(theme_part)), None)
     if theme is None or theme.id not in view.scores:
         await _refuse(update, context, "no_score" if theme else "not_in_round", view.language)
         return
-    await query.answer()
+    await answer(query)
     text = context.texts.render(view.language, "voting/reason_prompt", theme=theme, score=view.scores[theme.id])
     (prompt,) = await send_html(context.bot, query.message.chat.id, text, reply_markup=ForceReply(selective=True))
     person = context.private.person if context.private else None
@@ -271,7 +274,7 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     if view is None:
         await _refuse(update, context, "not_member")
         return
-    await query.answer()
+    await answer(query)
     await _redraw(update, context, view)
 
 
