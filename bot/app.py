@@ -28,6 +28,7 @@ from conversations import (
     ballot,
     chat_events,
     dialogue,
+    dream_outbox,
     dream_processing,
     dream_reminders,
     dream_steps,
@@ -55,6 +56,8 @@ from conversations import (
 from storage.db import Database
 
 log = logging.getLogger("kopgroep")
+# Registered with the outbox at import; no handlers of its own.
+OUTBOX_KINDS = (dream_outbox,)
 
 GUARDS = -1
 

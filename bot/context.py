@@ -6,7 +6,7 @@ The guard in handler group -1 (``bot/guards.py``) fills in ``actor`` (group chat
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import User
@@ -22,14 +22,14 @@ class Wakeup:
     """Tells the outbox's sender (bot/outbox.py) that rows were queued; nothing before it runs."""
 
     def __init__(self) -> None:
-        self.event: asyncio.Event | None = None
+        self.listener: Callable[[], None] | None = None
 
-    def bind(self, event: asyncio.Event) -> None:
-        self.event = event
+    def bind(self, listener: Callable[[], None]) -> None:
+        self.listener = listener
 
     def set(self) -> None:
-        if self.event is not None:
-            self.event.set()
+        if self.listener is not None:
+            self.listener()
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ log = logging.getLogger("kopgroep.outbox")
 IN_FLIGHT = 30  # requests on their way at once; the rate limiter keeps them at 30/s
 TURN = 60  # messages handed out per look at the table
 POLL = 0.5  # seconds between looks when nothing woke the sender (rows queued by another instance)
+REFRESH = 2.0  # seconds a look at the table serves, unless this instance queued something meanwhile
 MAX_FLOOD_TRIES = 12  # 429s in a row for one message before it is given up
 MAX_FLOOD_WAIT = 3600  # a longer retry_after is not waited out
 LEADER_KEY = 0x6B67_6F62  # pg advisory lock: "kgob"
@@ -158,6 +159,9 @@ class Sender:
         self.tasks: set[asyncio.Task] = set()
         self.task: asyncio.Task | None = None
         self.wakeup = asyncio.Event()
+        self.order: list[OutboxRecord] = []  # the last look's heads in the order they go
+        self.looked = float("-inf")  # when (monotonic)
+        self.news = False  # this instance queued rows since
         # Replies a handler cannot send within its group's budget come here (bot/messaging.py).
         messaging.OVERFLOW[id(application.bot)] = self.queue_reply
 
@@ -167,8 +171,13 @@ class Sender:
 
     # --- the loop -------------------------------------------------------------------------------
 
+    def notify(self) -> None:
+        """Rows were queued (by this instance): look at the table again now."""
+        self.news = True
+        self.wakeup.set()
+
     def start(self) -> None:
-        self.services.wakeup.bind(self.wakeup)
+        self.services.wakeup.bind(self.notify)
         self.task = asyncio.create_task(self.run(), name="outbox-sender")
 
     async def stop(self) -> None:
@@ -205,17 +214,34 @@ class Sender:
                     await asyncio.wait_for(self.wakeup.wait(), POLL)
 
     async def turn(self) -> int:
-        """Hand out up to ``TURN`` messages, one per lane at a time; how many went out."""
-        await self.report()
-        heads = await self.services.db.run(outbox.heads, utcnow())
+        """Hand out up to ``TURN`` messages, one per lane at a time; how many went out.
+
+        One look at the table (each chat's oldest message, in fair order) serves for ``REFRESH``
+        seconds or until this instance queues more: with 300 groups' ballots queued, a look per
+        turn would cost more than the sending."""
+        if self.news or not self.order or time.monotonic() - self.looked > REFRESH:
+            self.news = False
+            await self.report()
+            heads = await self.services.db.run(outbox.heads, utcnow())
+            self.order, self.looked = self.fair(heads), time.monotonic()
         handed = 0
-        for row in self.fair(heads)[:TURN]:
+        rest: list[OutboxRecord] = []
+        limiter = getattr(self.bot, "rate_limiter", None)
+        for position, row in enumerate(self.order):
+            if handed == TURN:
+                rest.extend(self.order[position:])
+                break
+            if row.chat_id in self.busy or (limiter is not None and hasattr(limiter, "chat_wait") and limiter.chat_wait(row.chat_id) > 0):
+                continue  # its turn comes at the next look
             await self.slots.acquire()
             self.busy.add(row.chat_id)
+            self.counter += 1
+            self.served[row.lane] = self.counter
             task = asyncio.create_task(self._send_and_free(row))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
             handed += 1
+        self.order = rest
         return handed
 
     async def _send_and_free(self, row: OutboxRecord) -> None:
@@ -247,9 +273,6 @@ class Sender:
                 if len(lanes[lane]) > depth:
                     picked.append(lanes[lane][depth])
             depth += 1
-        for row in picked[:TURN]:
-            self.counter += 1
-            self.served[row.lane] = self.counter
         return picked
 
     # --- one message ----------------------------------------------------------------------------
@@ -323,6 +346,8 @@ class Sender:
             await self.report()
             heads = await self.services.db.run(outbox.heads, utcnow())
             for row in self.fair(heads):
+                self.counter += 1
+                self.served[row.lane] = self.counter
                 await self.send(row)
             if heads:
                 continue

@@ -19,12 +19,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.delivery import deliver, report_undelivered
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
+from bot.outbox import wake
 from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
 from conversations.dream_reminders import instance_id
+from conversations.round_feedback import MIN_VOTERS_FOR_FIGURES, close_and_queue_feedback
 from method.dates import parse_moment
 from method.voting import RULES, Movement
 from method.voting.alpha import describe_alpha
@@ -36,7 +37,6 @@ from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.voting")
-MIN_VOTERS_FOR_FIGURES = 3  # fewer voters: figures would reveal individual scores
 CANCEL_WORDS = {"annuleer", "annuleren", "cancel", "stop"}
 
 
@@ -93,7 +93,7 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
 
 async def close_and_announce(context: BotContext, round_id: int, *, by: str, force: bool = False) -> CloseResult:
     """Close the round (when the quorum allows, or forced) and post what it gave."""
-    result = await context.db.run(voting.close, round_id, by=by, force=force)
+    result = await context.db.run(close_and_queue_feedback, round_id, by=by, force=force)
     if result.round is None:
         return result
     trajectory = await context.db.run(trajectories.by_id, result.round.trajectory_id)
@@ -116,8 +116,8 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
         return result
     unschedule_deadline(context.application, round_id)
     await refresh_progress(context, round_id)
+    wake(context.services)  # the members' own feedback, queued with the closing
     await post_results(context, trajectory, result)
-    await send_feedback(context, trajectory, result)
     return result
 
 
@@ -183,21 +183,6 @@ def results_chart(context: BotContext, lang: str, result: CloseResult, *, scale:
         **{field: context.texts.label(lang, f"voting.chart.{field}", number=result.round.number) for field in ChartLabels.__dataclass_fields__}
     )
     return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels, scale=scale)
-
-
-async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
-    """Each member privately: their own scores beside the group's distribution and the reasons."""
-    assert result.round is not None and result.tally is not None
-    feedback = await context.db.run(voting.member_feedback, result.round.id, context.services.ballot_key)
-    view_themes = await context.db.run(voting.round_themes, result.round.id)
-    figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
-    reasons = result.reasons if figures else {}
-    for member in feedback:
-        text = context.texts.render(
-            trajectory.language, "voting/feedback", round=result.round, themes=view_themes, own=member.scores, figures=figures, reasons=reasons
-        )
-        await deliver(context.bot, context.services, member.telegram_id, text, kind="feedback", trajectory_id=trajectory.id)
-    await report_undelivered(context.bot, context.services, trajectory.id)
 
 
 @moderator_only

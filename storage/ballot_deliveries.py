@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import BallotDelivery, Membership, Person, VotingRound
+from method.anonymity import pseudonym
+from storage.models import Ballot, BallotDelivery, Membership, Person, Score, VotingRound
 
 
 def members_without_ballot(session: Session, round_id: int, trajectory_id: int) -> list[tuple[int, int]]:
@@ -54,3 +55,23 @@ def not_arrived(session: Session, round_id: int, person_id: int) -> None:
 
 def person_id_of(session: Session, telegram_id: int) -> int | None:
     return session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+
+
+def feedback_recipients(session: Session, round_id: int) -> list[tuple[int, int]]:
+    """(person id, telegram id) of the members whose ballot arrived: each gets their own feedback."""
+    rows = session.execute(
+        select(BallotDelivery.person_id, Person.telegram_id)
+        .join(Person, Person.id == BallotDelivery.person_id)
+        .where(BallotDelivery.round_id == round_id, BallotDelivery.failed.is_(False))
+        .order_by(BallotDelivery.person_id)
+    ).all()
+    return [(person_id, telegram_id) for person_id, telegram_id in rows]
+
+
+def own_scores(session: Session, round_id: int, person_id: int, key: bytes) -> dict[int, int]:
+    """One member's own scores in a round (theme id -> score), found through their pseudonym."""
+    name = pseudonym(key, round_id, person_id)
+    rows = session.execute(
+        select(Score.theme_id, Score.score).join(Ballot, Ballot.id == Score.ballot_id).where(Ballot.round_id == round_id, Ballot.pseudonym == name)
+    ).all()
+    return {theme_id: score for theme_id, score in rows}

@@ -66,30 +66,23 @@ def add(
     session.flush()  # the id orders the chat's messages
 
 
-def _record(row: OutboxMessage) -> OutboxRecord:
-    return OutboxRecord(
-        id=row.id,
-        lane=row.lane,
-        chat_id=row.chat_id,
-        thread_id=row.thread_id,
-        kind=row.kind,
-        trajectory_id=row.trajectory_id,
-        round_id=row.round_id,
-        person_id=row.person_id,
-        text=row.text,
-        markup=json.loads(row.markup) if row.markup else None,
-        attempts=row.attempts,
-    )
-
-
 def heads(session: Session, now: datetime) -> list[OutboxRecord]:
     """Each chat's oldest queued message, when it is due (a chat waiting out a 429 or a backoff
-    waits as a whole, so its messages stay in order), oldest first."""
+    waits as a whole, so its messages stay in order), oldest first. Plain rows, not entities:
+    with 300 groups' ballots queued this is thousands of rows a look."""
     first = select(func.min(OutboxMessage.id)).group_by(OutboxMessage.chat_id).scalar_subquery()
-    rows = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(first), OutboxMessage.due_at <= now).order_by(OutboxMessage.id)
-    )
-    return [_record(row) for row in rows]
+    table = OutboxMessage.__table__
+    rows = session.execute(
+        select(*table.c).where(table.c.id.in_(first), table.c.due_at <= now).order_by(table.c.id)
+    ).all()
+    return [
+        OutboxRecord(
+            id=row.id, lane=row.lane, chat_id=row.chat_id, thread_id=row.thread_id, kind=row.kind,
+            trajectory_id=row.trajectory_id, round_id=row.round_id, person_id=row.person_id, text=row.text,
+            markup=json.loads(row.markup) if row.markup else None, attempts=row.attempts,
+        )
+        for row in rows
+    ]
 
 
 def next_due(session: Session) -> datetime | None:
