@@ -35,8 +35,12 @@ LIMIT = 30.0
 
 
 def vote_data(message: dict) -> list[str]:
-    return [b["callback_data"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
-            if b.get("callback_data", "").startswith("vote:")]
+    return [
+        b["callback_data"]
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+        if b.get("callback_data", "").startswith("vote:")
+    ]
 
 
 async def presses(harness, core: FakeTelegram, voter: dict, stop: asyncio.Event) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
@@ -142,17 +146,19 @@ async def measure(groups: int, members: int, kind: str) -> dict[str, float]:
 
 def report(f: dict[str, float], kind: str) -> str:
     lost = f["expected"] - f["delivered"]
-    return "\n".join([
-        f"  {f['groups']:.0f} groups x {f['members']:.0f} members, {kind}: /stemronde took at most {f['command_max'] * 1000:.0f} ms "
-        f"(p99 {f['command_p99'] * 1000:.0f} ms): everything queued, nothing sent inside the command",
-        f"  each group's first message after the commands: median {f['first_median']:.1f} s, p99 {f['first_p99']:.1f} s, "
-        f"last {f['first_last']:.1f} s ({f['groups_reached']:.0f} of {f['groups']:.0f} groups)",
-        f"  sent {f['delivered']:.0f} of {f['expected']:.0f} ({f['group_messages']:.0f} in groups, {f['ballots']:.0f} ballots) in "
-        f"{f['span']:.1f} s = {f['rate']:.1f}/s, {f['rate'] / LIMIT:.0%} of {LIMIT:.0f}/s | 429s: {f['429']:.0f} | lost: {lost:.0f} "
-        f"| handler errors: {f['errors']:.0f}",
-        f"  {f['presses']:.0f} presses of a group-1 member meanwhile: answered after median {f['answer_median'] * 1000:.0f} ms, "
-        f"p99 {f['answer_p99'] * 1000:.0f} ms; redrawn p99 {f['redraw_p99'] * 1000:.0f} ms",
-    ])
+    return "\n".join(
+        [
+            f"  {f['groups']:.0f} groups x {f['members']:.0f} members, {kind}: /stemronde took at most {f['command_max'] * 1000:.0f} ms "
+            f"(p99 {f['command_p99'] * 1000:.0f} ms): everything queued, nothing sent inside the command",
+            f"  each group's first message after the commands: median {f['first_median']:.1f} s, p99 {f['first_p99']:.1f} s, "
+            f"last {f['first_last']:.1f} s ({f['groups_reached']:.0f} of {f['groups']:.0f} groups)",
+            f"  sent {f['delivered']:.0f} of {f['expected']:.0f} ({f['group_messages']:.0f} in groups, {f['ballots']:.0f} ballots) in "
+            f"{f['span']:.1f} s = {f['rate']:.1f}/s, {f['rate'] / LIMIT:.0%} of {LIMIT:.0f}/s | 429s: {f['429']:.0f} | lost: {lost:.0f} "
+            f"| handler errors: {f['errors']:.0f}",
+            f"  {f['presses']:.0f} presses of a group-1 member meanwhile: answered after median {f['answer_median'] * 1000:.0f} ms, "
+            f"p99 {f['answer_p99'] * 1000:.0f} ms; redrawn p99 {f['redraw_p99'] * 1000:.0f} ms",
+        ]
+    )
 
 
 async def main(groups: int, members: int, kind: str) -> None:

@@ -15,8 +15,8 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
-from bot.render import Texts
 from bot.messaging import send_html
+from bot.render import Texts
 from storage import outbox, undelivered
 from storage.reminders import moderators
 from storage.trajectories import by_id

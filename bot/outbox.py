@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
@@ -231,7 +231,9 @@ class Sender:
             if handed == TURN:
                 rest.extend(self.order[position:])
                 break
-            if row.chat_id in self.busy or (limiter is not None and hasattr(limiter, "chat_wait") and limiter.chat_wait(row.chat_id) > 0):
+            if row.chat_id in self.busy or (
+                limiter is not None and hasattr(limiter, "chat_wait") and limiter.chat_wait(row.chat_id) > 0
+            ):
                 continue  # its turn comes at the next look
             await self.slots.acquire()
             self.busy.add(row.chat_id)
@@ -289,7 +291,9 @@ class Sender:
             await db.run(outbox.done, row.id)
             return "dropped"
         try:
-            sent = await send_html(self.bot, row.chat_id, drawn.text, reply_markup=drawn.markup, once=True, thread_id=row.thread_id)
+            sent = await send_html(
+                self.bot, row.chat_id, drawn.text, reply_markup=drawn.markup, once=True, thread_id=row.thread_id
+            )
         except RetryAfter as error:
             wait = _seconds(error)
             if row.attempts + 1 >= MAX_FLOOD_TRIES or wait > MAX_FLOOD_WAIT:

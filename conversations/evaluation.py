@@ -36,8 +36,8 @@ from bot.render import Texts
 from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from method.text_input import clean_text
 from storage import evaluation, outbox, prompts, reminders, trajectories
-from storage.outbox import OutboxRecord
 from storage.models import utcnow
+from storage.outbox import OutboxRecord
 from storage.records import EvaluationStep, PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.evaluation")

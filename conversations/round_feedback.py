@@ -22,7 +22,14 @@ def close_and_queue_feedback(session: Session, round_id: int, *, by: str, force:
     result = voting.close(session, round_id, by=by, force=force)
     if result.status == "closed" and result.round is not None:
         for person_id, telegram_id in ballot_deliveries.feedback_recipients(session, round_id):
-            outbox.add(session, telegram_id, "feedback", trajectory_id=result.round.trajectory_id, round_id=round_id, person_id=person_id)
+            outbox.add(
+                session,
+                telegram_id,
+                "feedback",
+                trajectory_id=result.round.trajectory_id,
+                round_id=round_id,
+                person_id=person_id,
+            )
     return result
 
 
@@ -35,8 +42,13 @@ def _draw_feedback(session: Session, services: Services, row: OutboxRecord) -> D
     own = ballot_deliveries.own_scores(session, row.round_id, row.person_id, services.ballot_key)
     figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}  # type: ignore[attr-defined]
     text = services.texts.render(
-        trajectory.language, "voting/feedback", round=result.round, themes=voting.round_themes(session, row.round_id),
-        own=own, figures=figures, reasons=result.reasons if figures else {},
+        trajectory.language,
+        "voting/feedback",
+        round=result.round,
+        themes=voting.round_themes(session, row.round_id),
+        own=own,
+        figures=figures,
+        reasons=result.reasons if figures else {},
     )
     return Drawn(text)
 

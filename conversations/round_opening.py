@@ -67,7 +67,9 @@ async def open_round(update: Update, context: BotContext) -> None:
         chosen = await context.db.run(voting.names_by_id, plan.chosen)
         tie = await context.db.run(voting.names_by_id, plan.theme_ids)
         await send_html(
-            context.bot, chat_id, context.render("voting/decided", chosen=chosen, tie=tie, places=plan.places, sought=settings.sought)
+            context.bot,
+            chat_id,
+            context.render("voting/decided", chosen=chosen, tie=tie, places=plan.places, sought=settings.sought),
         )
         return
     if not plan.theme_ids:
@@ -75,12 +77,12 @@ async def open_round(update: Update, context: BotContext) -> None:
         return
     if plan.kind == "round" and len(plan.theme_ids) <= settings.sought:
         await send_html(
-            context.bot, chat_id, context.render("voting/problem", code="too_few_themes", count=len(plan.theme_ids), sought=settings.sought)
+            context.bot,
+            chat_id,
+            context.render("voting/problem", code="too_few_themes", count=len(plan.theme_ids), sought=settings.sought),
         )
         return
-    opened = await context.db.run(
-        open_and_queue, trajectory, plan, deadline, context.texts, topic_of(chat_id)
-    )
+    opened = await context.db.run(open_and_queue, trajectory, plan, deadline, context.texts, topic_of(chat_id))
     if opened is None:
         await send_html(context.bot, chat_id, context.render("voting/problem", code="no_members"))
         return
@@ -90,7 +92,12 @@ async def open_round(update: Update, context: BotContext) -> None:
 
 
 def open_and_queue(
-    session: Session, trajectory: TrajectoryRecord, plan: RoundPlan, deadline: datetime | None, texts: Texts, thread_id: int | None
+    session: Session,
+    trajectory: TrajectoryRecord,
+    plan: RoundPlan,
+    deadline: datetime | None,
+    texts: Texts,
+    thread_id: int | None,
 ) -> Opened | None:
     """Open the round and queue its announcement, progress message and ballots (one transaction);
     None (and the round cancelled) when nobody has joined."""
@@ -105,7 +112,9 @@ def open_and_queue(
     words = rule_context(round_.rule_key, round_.sought, needed, round_.members)
     secured = voting.names_by_id(session, plan.secured)
     themes = voting.round_themes(session, round_.id)
-    announce = texts.render(lang, "voting/announce", round=round_, themes=themes, needed=needed, secured=secured, timezone=zone, **words)
+    announce = texts.render(
+        lang, "voting/announce", round=round_, themes=themes, needed=needed, secured=secured, timezone=zone, **words
+    )
     progress = texts.render(lang, "voting/progress", round=round_, submitted=0, timezone=zone)
     common = {"trajectory_id": trajectory.id, "round_id": round_.id, "thread_id": thread_id}
     outbox.add(session, trajectory.chat_id, "announce", text=announce, **common)

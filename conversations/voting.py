@@ -22,8 +22,8 @@ from bot.context import BotContext
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
-from bot.outbox import wake
 from bot.messaging import drop_buttons, edit_html, send_html, send_picture, unchanged
+from bot.outbox import wake
 from conversations.dream_reminders import instance_id
 from conversations.round_feedback import MIN_VOTERS_FOR_FIGURES, close_and_queue_feedback
 from method.dates import parse_moment
@@ -32,7 +32,7 @@ from method.voting.alpha import describe_alpha
 from method.voting.commands import parse_numbers, parse_setting
 from method.voting.concordance import describe_agreement
 from method.voting.export import BALLOT_HEADER, FIGURE_HEADER, to_csv
-from storage import ballots, deadlines, trajectories, voting
+from storage import deadlines, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 

@@ -72,6 +72,8 @@ def own_scores(session: Session, round_id: int, person_id: int, key: bytes) -> d
     """One member's own scores in a round (theme id -> score), found through their pseudonym."""
     name = pseudonym(key, round_id, person_id)
     rows = session.execute(
-        select(Score.theme_id, Score.score).join(Ballot, Ballot.id == Score.ballot_id).where(Ballot.round_id == round_id, Ballot.pseudonym == name)
+        select(Score.theme_id, Score.score)
+        .join(Ballot, Ballot.id == Score.ballot_id)
+        .where(Ballot.round_id == round_id, Ballot.pseudonym == name)
     ).all()
     return {theme_id: score for theme_id, score in rows}

@@ -77,9 +77,17 @@ def heads(session: Session, now: datetime) -> list[OutboxRecord]:
     ).all()
     return [
         OutboxRecord(
-            id=row.id, lane=row.lane, chat_id=row.chat_id, thread_id=row.thread_id, kind=row.kind,
-            trajectory_id=row.trajectory_id, round_id=row.round_id, person_id=row.person_id, text=row.text,
-            markup=json.loads(row.markup) if row.markup else None, attempts=row.attempts,
+            id=row.id,
+            lane=row.lane,
+            chat_id=row.chat_id,
+            thread_id=row.thread_id,
+            kind=row.kind,
+            trajectory_id=row.trajectory_id,
+            round_id=row.round_id,
+            person_id=row.person_id,
+            text=row.text,
+            markup=json.loads(row.markup) if row.markup else None,
+            attempts=row.attempts,
         )
         for row in rows
     ]

@@ -28,7 +28,6 @@ from method.anonymity import pseudonym
 from method.portability.archive import to_json_value
 from method.portability.retention import months_before
 from storage.models import (
-    OutboxMessage,
     Ballot,
     BallotDelivery,
     Base,
@@ -41,6 +40,7 @@ from storage.models import (
     EvaluationDelivery,
     Goal,
     Membership,
+    OutboxMessage,
     Person,
     Prompt,
     Reminder,

@@ -22,7 +22,8 @@ LEAD = "this instance sends the outbox"
 
 def ballots_sent(core, person: dict) -> int:  # type: ignore[no-untyped-def]
     return sum(
-        1 for c in core.calls_of("sendMessage")
+        1
+        for c in core.calls_of("sendMessage")
         if c.ok and str(c.params.get("chat_id")) == str(person["id"]) and "Stembiljet" in c.params.get("text", "")
     )
 
@@ -37,7 +38,12 @@ def test_the_sender_is_taken_over_when_its_instance_dies(served, postgres_url: s
     first = start_instance(core, server, postgres_url, tmp_path / "a", hook=hook, port=ports[0])
     processes = [first]
     try:
-        wait_for_sync(core, lambda c: LEAD in (tmp_path / "a" / "bot.log").read_text(), timeout=30, what="the first instance to send")
+        wait_for_sync(
+            core,
+            lambda c: LEAD in (tmp_path / "a" / "bot.log").read_text(),
+            timeout=30,
+            what="the first instance to send",
+        )
         second = start_instance(core, server, postgres_url, tmp_path / "b", hook=hook, port=ports[1])
         processes.append(second)
         groups = [setup_group(core, engine, title) for title in ("Kopgroep Aalst", "Kopgroep Brugge")]
@@ -53,16 +59,39 @@ def test_the_sender_is_taken_over_when_its_instance_dies(served, postgres_url: s
         for group, _ in groups:
             wait_for_bot_message_sync(core, group["id"], contains="0 van 4 leden hebben gestemd", timeout=60)
         ids = {str(p["id"]) for p in members}
-        wait_for_sync(core, lambda c: len({str(x.params.get("chat_id")) for x in c.calls[mark:] if x.method == "sendMessage" and str(x.params.get("chat_id")) in ids}) == len(ids),
-                      timeout=60, what="the ballots on their way")
+        wait_for_sync(
+            core,
+            lambda c: (
+                len(
+                    {
+                        str(x.params.get("chat_id"))
+                        for x in c.calls[mark:]
+                        if x.method == "sendMessage" and str(x.params.get("chat_id")) in ids
+                    }
+                )
+                == len(ids)
+            ),
+            timeout=60,
+            what="the ballots on their way",
+        )
         first.kill()  # SIGKILL while it holds the sender
         first.wait(10)
         processes.remove(first)
-        wait_for_sync(core, lambda c: LEAD in (tmp_path / "b" / "bot.log").read_text(), timeout=30, what="the other instance to take over")
+        wait_for_sync(
+            core,
+            lambda c: LEAD in (tmp_path / "b" / "bot.log").read_text(),
+            timeout=30,
+            what="the other instance to take over",
+        )
         for person in members:
             wait_for_bot_message_sync(core, person["id"], contains="Stembiljet", timeout=60)
         with Session(engine) as session:
-            wait_for_sync(core, lambda c: session.scalar(select(func.count()).select_from(OutboxMessage)) == 0, timeout=60, what="an empty outbox")
+            wait_for_sync(
+                core,
+                lambda c: session.scalar(select(func.count()).select_from(OutboxMessage)) == 0,
+                timeout=60,
+                what="an empty outbox",
+            )
         assert all(ballots_sent(core, person) == 1 for person in members)  # nothing sent twice
         refused = [c for c in core.calls if not c.ok and getattr(c.error, "error_code", None) == 429]
         assert refused == []  # the token's limits were kept, across both instances

@@ -41,7 +41,10 @@ def group_with_members(core: FakeTelegram, database_url: str, names: list[str]) 
     engine = create_engine(database_url)
     with Session(engine) as session, session.begin():
         trajectory = session.query(Trajectory).filter_by(chat_id=group["id"]).one()
-        session.add_all(Theme(trajectory_id=trajectory.id, position=i, name=f"Thema {i}", source="manual") for i in range(1, THEMES + 1))
+        session.add_all(
+            Theme(trajectory_id=trajectory.id, position=i, name=f"Thema {i}", source="manual")
+            for i in range(1, THEMES + 1)
+        )
     engine.dispose()
     return group, people
 
@@ -51,14 +54,26 @@ def vote_everything(core: FakeTelegram, person: dict, score: int) -> None:
     one: it counts and retires itself), then submit."""
     copies = live_ballots(core, person)
     ballot = copies[0]
-    votes = [b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("vote:")]
+    votes = [
+        b["callback_data"]
+        for row in ballot["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b.get("callback_data", "").startswith("vote:")
+    ]
     theme_ids = sorted({int(v.split(":")[2]) for v in votes})
     round_id = votes[0].split(":")[1]
     for theme_id in theme_ids:
         current = live_ballots(core, person)[0]
         core.press_button(person, current, f"vote:{round_id}:{theme_id}:{score}")
-        wait_for_sync(core, lambda c, t=theme_id: len(live_ballots(c, person)) == 1 and f"vote:{round_id}:{t}:{score}" in str(
-            live_ballots(c, person)[0]["reply_markup"]) and f"✅ {score}" in str(live_ballots(c, person)[0]["reply_markup"]), timeout=TIMEOUT)
+        wait_for_sync(
+            core,
+            lambda c, t=theme_id: (
+                len(live_ballots(c, person)) == 1
+                and f"vote:{round_id}:{t}:{score}" in str(live_ballots(c, person)[0]["reply_markup"])
+                and f"✅ {score}" in str(live_ballots(c, person)[0]["reply_markup"])
+            ),
+            timeout=TIMEOUT,
+        )
     core.press_button(person, live_ballots(core, person)[0], f"vsubmit:{round_id}")
     wait_for_bot_message_sync(core, person["id"], contains="Ingediend", timeout=TIMEOUT)
 
@@ -69,9 +84,13 @@ def counts(database_url: str) -> dict[str, object]:
         found = {
             "scores": session.scalar(select(func.count()).select_from(Score)),
             "ballots": session.scalar(select(func.count()).select_from(Ballot)),
-            "submitted": session.scalar(select(func.count()).select_from(BallotDelivery).where(BallotDelivery.submitted.is_(True))),
+            "submitted": session.scalar(
+                select(func.count()).select_from(BallotDelivery).where(BallotDelivery.submitted.is_(True))
+            ),
             "queued": session.scalar(select(func.count()).select_from(OutboxMessage)),
-            "undelivered": sorted(session.execute(select(Undelivered.chat_id, Undelivered.kind, Undelivered.reason)).all()),
+            "undelivered": sorted(
+                session.execute(select(Undelivered.chat_id, Undelivered.kind, Undelivered.reason)).all()
+            ),
         }
     engine.dispose()
     return found
@@ -105,7 +124,13 @@ def test_faults_during_the_opening_and_the_presses(fake_server, database_url: st
         core.fail("answerCallbackQuery", kind="drop", times=2)
         for index, person in enumerate(voters):
             vote_everything(core, person, 1 + index % 3)
-        wait_for_sync(core, lambda c: any("5 van 6 leden hebben gestemd" in (m.get("text") or "") for m in c.sent_messages(group["id"])), timeout=TIMEOUT)
+        wait_for_sync(
+            core,
+            lambda c: any(
+                "5 van 6 leden hebben gestemd" in (m.get("text") or "") for m in c.sent_messages(group["id"])
+            ),
+            timeout=TIMEOUT,
+        )
         assert all(len(live_ballots(core, p)) == 1 for p in voters)  # one live ballot each, Bart's older copy retired
         found = counts(database_url)
         assert found["scores"] == len(voters) * THEMES  # none lost, none doubled
@@ -129,20 +154,34 @@ def test_killed_while_sending_and_started_again(fake_server, database_url: str, 
     group, people = group_with_members(core, database_url, names)
     slow = people[2:]
     for index, person in enumerate(slow):  # slow answers: half took the message, half did not
-        core.fail("sendMessage", chat_id=person["id"], kind="timeout", timeout_seconds=4.0, executed=index % 2 == 0, times=1)
+        core.fail(
+            "sendMessage", chat_id=person["id"], kind="timeout", timeout_seconds=4.0, executed=index % 2 == 0, times=1
+        )
     mark = len(core.calls)
     core.send_message(people[0], group, "/stemronde")
     wait_for_sync(core, lambda c: all(live_ballots(c, p) for p in people[:2]), timeout=TIMEOUT, what="the fast ballots")
     slow_ids = {str(p["id"]) for p in slow}
-    wait_for_sync(core, lambda c: len([x for x in c.calls[mark:] if x.method == "sendMessage" and str(x.params.get("chat_id")) in slow_ids]) == len(slow),
-                  timeout=TIMEOUT, what="the slow sends on their way")
+    wait_for_sync(
+        core,
+        lambda c: (
+            len([x for x in c.calls[mark:] if x.method == "sendMessage" and str(x.params.get("chat_id")) in slow_ids])
+            == len(slow)
+        ),
+        timeout=TIMEOUT,
+        what="the slow sends on their way",
+    )
     process.kill()  # SIGKILL, while the slow ones wait for their answers
     process.wait(timeout=10)
     arrived_before = {p["id"]: len(live_ballots(core, p)) for p in slow}
     assert sorted(arrived_before.values()) == [0, 0, 0, 1, 1, 1]
     process = start_bot(core, base_url, database_url, tmp_path, SCREEN_LISTEN="off")
     try:
-        wait_for_sync(core, lambda c: all(live_ballots(c, p) for p in people), timeout=TIMEOUT, what="every ballot after the restart")
+        wait_for_sync(
+            core,
+            lambda c: all(live_ballots(c, p) for p in people),
+            timeout=TIMEOUT,
+            what="every ballot after the restart",
+        )
         wait_for_sync(core, lambda c: counts(database_url)["queued"] == 0, timeout=TIMEOUT, what="an empty outbox")
         for person in slow:
             expected = 1 + arrived_before[person["id"]]  # the unknown copy and the one sent after the restart

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from fake_telegram.request import FakeTelegramRequest
 from telegram import Update
 
 from bot import messaging
 from bot.app import build_application
 from bot.outbox import Sender, sender_of
-from fake_telegram.request import FakeTelegramRequest
 from storage import outbox, undelivered, voting
 from storage.models import BallotDelivery, OutboxMessage, Score
 from storage.outbox import OutboxRecord
@@ -37,7 +37,12 @@ def live_ballots(harness: Harness, user: dict) -> list[dict]:
 
 
 def vote_buttons(message: dict) -> list[str]:
-    return [b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("vote:")]
+    return [
+        b["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b.get("callback_data", "").startswith("vote:")
+    ]
 
 
 async def test_opening_is_one_unit_of_work_and_the_ballots_go_after_it(harness: Harness) -> None:
@@ -54,7 +59,10 @@ async def test_opening_is_one_unit_of_work_and_the_ballots_go_after_it(harness: 
     kinds = await harness.db.run(lambda s: [row.kind for row in s.query(OutboxMessage).order_by(OutboxMessage.id)])
     assert kinds == ["announce", "progress"] + ["ballot"] * 4
     # No score and no text of a ballot waits in the outbox: drawn when it goes.
-    assert await harness.db.run(lambda s: [row.text for row in s.query(OutboxMessage).filter_by(kind="ballot")]) == [None] * 4
+    assert (
+        await harness.db.run(lambda s: [row.text for row in s.query(OutboxMessage).filter_by(kind="ballot")])
+        == [None] * 4
+    )
     await harness.drain()
     assert await harness.db.run(outbox.pending) == 0
     assert all(len(live_ballots(harness, person)) == 1 for person in people)
@@ -77,7 +85,9 @@ async def test_a_restart_sends_what_the_dead_process_left_queued(harness: Harnes
     first = next(row for row in heads if row.kind == "ballot")
     assert await sender.send(first) == "sent"
     # ... and here the process dies. Another one starts on the same database.
-    other = build_application(make_settings(core, harness.db.url), db=harness.db, request=FakeTelegramRequest(core), rate_limiter=False)
+    other = build_application(
+        make_settings(core, harness.db.url), db=harness.db, request=FakeTelegramRequest(core), rate_limiter=False
+    )
     await other.initialize()
     try:
         await Sender(other).drain()
@@ -102,7 +112,9 @@ async def test_a_storm_at_the_opening_delays_but_loses_nothing(harness: Harness,
     assert "loopt nog" not in " ".join(harness.bot_texts(group["id"]))
 
 
-async def test_a_ballot_that_timed_out_but_arrived_counts_and_retires_itself_on_its_first_press(harness: Harness) -> None:
+async def test_a_ballot_that_timed_out_but_arrived_counts_and_retires_itself_on_its_first_press(
+    harness: Harness,
+) -> None:
     """Telegram took the ballot but its answer was lost, so the retry arrives too. Nothing tells
     the bot where that first copy is, until it is pressed: the press counts (once), the live
     ballot is redrawn, and the copy pressed now points to the live one, without buttons."""
@@ -149,13 +161,26 @@ async def test_what_never_arrives_is_told_to_the_moderator_once_for_every_kind(h
     await harness.say(anne, group, "/stemronde")
     trajectory = await trajectory_of(harness, group)
     rows = sorted(await harness.db.run(undelivered.of_trajectory, trajectory.id))
-    assert rows == sorted([(group["id"], "announce", "server_error", True), (group["id"], "progress", "timeout", True), (bart["id"], "ballot", "blocked", True)])
+    assert rows == sorted(
+        [
+            (group["id"], "announce", "server_error", True),
+            (group["id"], "progress", "timeout", True),
+            (bart["id"], "ballot", "blocked", True),
+        ]
+    )
     notes = [t for t in harness.bot_texts(anne["id"]) if t.startswith("Niet alles kwam aan")]
     assert len(notes) == 1
     assert "• de groep: de aankondiging van de stemronde (storing bij Telegram)" in notes[0]
-    assert "• de groep: het bericht met de stand van de stemronde (Telegram antwoordde niet op tijd, misschien kwam het toch aan)" in notes[0]
+    assert (
+        "• de groep: het bericht met de stand van de stemronde (Telegram antwoordde niet op tijd, misschien kwam het toch aan)"
+        in notes[0]
+    )
     assert "• Bart: het stembiljet (bot geblokkeerd" in notes[0]
-    progress_tries = [c for c in core.calls_of("sendMessage") if c.params["chat_id"] == group["id"] and "leden hebben gestemd" in c.params.get("text", "")]
+    progress_tries = [
+        c
+        for c in core.calls_of("sendMessage")
+        if c.params["chat_id"] == group["id"] and "leden hebben gestemd" in c.params.get("text", "")
+    ]
     assert len(progress_tries) == 1  # not sent again after the timeout
     # The others voted on: their ballots were not held up.
     assert all(len(live_ballots(harness, person)) == 1 for person in people if person is not bart)
@@ -197,7 +222,11 @@ async def test_the_sender_takes_one_message_per_group_in_turn(harness: Harness) 
     """Round-robin over lanes, not first come first served: group 3's first message goes in the
     first turn although groups 1 and 2 queued 20 each before it."""
     sender = Sender(harness.app)
-    heads = [record(n, 1, 100 + n) for n in range(20)] + [record(20 + n, 2, 200 + n) for n in range(20)] + [record(40, 3, 300)]
+    heads = (
+        [record(n, 1, 100 + n) for n in range(20)]
+        + [record(20 + n, 2, 200 + n) for n in range(20)]
+        + [record(40, 3, 300)]
+    )
     order = sender.fair(heads)
     assert [row.lane for row in order[:3]] == [1, 2, 3]
     assert [row.lane for row in order[3:5]] == [1, 2]

@@ -11,7 +11,9 @@ from bot.outbox import Leadership
 from storage.db import Database
 
 
-async def test_only_one_instance_sends_and_another_takes_over_when_it_dies(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_only_one_instance_sends_and_another_takes_over_when_it_dies(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first_db, second_db = Database(postgres_url), Database(postgres_url)
     first, second = Leadership(first_db), Leadership(second_db)
     try:
