@@ -161,9 +161,9 @@ class Sender:
         self.wakeup = asyncio.Event()
         self.order: list[OutboxRecord] = []  # the last look's heads in the order they go
         self.looked = float("-inf")  # when (monotonic)
-        self.news = False  # this instance queued rows since
-        # Replies a handler cannot send within its group's budget come here (bot/messaging.py).
-        messaging.OVERFLOW[id(application.bot)] = self.queue_reply
+        self.news = True  # this instance queued rows since the last look (at first: maybe, by an earlier run)
+        self.leftover = False  # the last drain left rows due later
+        self.services.wakeup.bind(self.notify)
 
     @property
     def bot(self) -> Bot:
@@ -177,7 +177,6 @@ class Sender:
         self.wakeup.set()
 
     def start(self) -> None:
-        self.services.wakeup.bind(self.notify)
         self.task = asyncio.create_task(self.run(), name="outbox-sender")
 
     async def stop(self) -> None:
@@ -189,11 +188,12 @@ class Sender:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await asyncio.to_thread(self.leadership.release)
-        messaging.OVERFLOW.pop(id(self.application.bot), None)
+        if messaging.OVERFLOW.get(id(self.application.bot)) == self.queue_reply:
+            del messaging.OVERFLOW[id(self.application.bot)]
 
     async def queue_reply(self, chat_id: int, text_html: str, thread_id: int | None) -> None:
         await self.services.db.run(_queue_reply, chat_id, text_html, thread_id)
-        self.wakeup.set()
+        self.notify()
 
     async def run(self) -> None:
         while True:
@@ -345,7 +345,11 @@ class Sender:
     # --- for tests and tools: everything now, one by one ------------------------------------------
 
     async def drain(self, *, patience: float = 5.0) -> None:
-        """Send what is queued, waiting out pauses up to ``patience`` seconds (longer ones stay)."""
+        """Send what is queued, waiting out pauses up to ``patience`` seconds (longer ones stay).
+        Nothing queued since the last drain, and nothing left: not even a look at the table."""
+        if not (self.news or self.leftover or self.to_report):
+            return
+        self.news = self.leftover = False
         while True:
             await self.report()
             heads = await self.services.db.run(outbox.heads, utcnow())
@@ -361,6 +365,7 @@ class Sender:
                 return
             wait = (due - utcnow()).total_seconds()
             if wait > patience:
+                self.leftover = True
                 return
             await asyncio.sleep(max(wait, 0.0))
 
@@ -389,6 +394,8 @@ def sender_of(application: Application) -> Sender:
     sender = application.bot_data.get("sender")
     if sender is None:
         sender = application.bot_data["sender"] = Sender(application)
+        # Replies a handler cannot send within its group's budget come here (bot/messaging.py).
+        messaging.OVERFLOW[id(application.bot)] = sender.queue_reply
     return sender
 
 

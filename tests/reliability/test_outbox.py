@@ -15,7 +15,7 @@ from bot.outbox import Sender, sender_of
 from storage import outbox, undelivered, voting
 from storage.models import BallotDelivery, OutboxMessage, Score
 from storage.outbox import OutboxRecord
-from tests.conversations.voting_helpers import ballot_message, voting_group
+from tests.conversations.voting_helpers import ballot_message, cast, voting_group
 from tests.harness import Harness, make_settings
 from tests.reliability.events_helpers import trajectory_of
 
@@ -265,3 +265,24 @@ class TestWithTelegramsLimits:
         windows[-1].times.clear()
         await harness.drain()
         assert len(core.sent_messages(group["id"])) > sent_before
+
+
+async def test_no_score_waits_in_the_outbox_next_to_a_member(harness: Harness) -> None:
+    """Closing queues each member's feedback with the closing; the rows carry who and which round,
+    never a score or a text: the feedback is drawn from the frozen results when it goes."""
+    core = harness.core
+    group, people, themes = await voting_group(harness, members=3, themes=4)
+    await harness.say(people[0], group, "/stemronde")
+    for index, person in enumerate(people):
+        await cast(harness, person, {theme: 1 + (index + n) % 3 for n, theme in enumerate(themes)})
+    core.send_message(people[0], group, "/sluitronde")
+    (update,) = core.take_updates(offset=harness.offset, allowed_updates=list(Update.ALL_TYPES))
+    harness.offset = update["update_id"] + 1
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    rows = await harness.db.run(
+        lambda s: [(r.kind, r.text, r.markup) for r in s.query(OutboxMessage).filter_by(kind="feedback")]
+    )
+    assert rows == [("feedback", None, None)] * 3
+    await harness.drain()
+    for person in people:
+        assert "jouw stem naast die van de groep" in harness.last_text(person["id"])
