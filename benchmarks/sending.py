@@ -7,6 +7,9 @@ chat (Telegram allows short bursts; the fake does not, so it is the stricter jud
 per group. The application sends through its own rate limiter (bot/app.py). Reported: messages
 a second from the first to the last one delivered, against the 30/s limit; 429s; messages lost.
 
+Since the outbox (issue 15, benchmarks/outbox_opening.py) the commands only queue; the outbox's
+sender sends, and the figures are taken until the outbox is empty.
+
 The /stemronde updates go through the application's own update processor
 (bot/update_order.py: different chats at once, one chat in order), as in polling mode; with
 ``--sequential`` one after the other, as PTB's default processing would.
@@ -27,6 +30,8 @@ from fake_telegram.faults import LIMITED_METHODS
 from telegram import Update
 
 from benchmarks.world import database, populate, start_app
+from bot.outbox import sender_of
+from storage import outbox
 
 MEMBERS = 15
 LIMIT = 30.0
@@ -45,6 +50,8 @@ async def measure(
     with database(kind) as db:
         made = populate(core, db, groups=groups, members=MEMBERS, themes=6)
         harness = await start_app(core, db, rate_limiter=True)
+        sender = sender_of(harness.app)
+        sender.start()
         try:
             core.enforce_limits(per_second_overall=30, per_second_per_chat=1, per_minute_per_group=20)
             before = len(core.calls)
@@ -62,8 +69,11 @@ async def measure(
             else:
                 processor = harness.app.update_processor
                 await asyncio.gather(*(processor.process_update(u, harness.app.process_update(u)) for u in updates))
+            while await db.run(outbox.pending):
+                await asyncio.sleep(0.2)
             elapsed = time.perf_counter() - start
         finally:
+            await sender.stop()
             await harness.stop()
     sends = [c for c in core.calls[before:] if c.method in LIMITED_METHODS]
     delivered = [c for c in sends if c.ok]

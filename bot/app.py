@@ -19,6 +19,7 @@ from bot.context import BotContext, Services
 from bot.errors import on_error
 from bot.guards import identify
 from bot.menus import set_menus
+from bot.outbox import schedule_sender, stop_sender
 from bot.rate_limit import TelegramRateLimiter
 from bot.render import Texts
 from bot.update_order import ChatOrderedUpdateProcessor
@@ -28,6 +29,7 @@ from conversations import (
     chat_events,
     dialogue,
     dream_images,
+    dream_outbox,
     dream_processing,
     dream_reminders,
     dream_steps,
@@ -50,6 +52,7 @@ from conversations import (
     portability,
     privacy,
     report,
+    round_opening,
     screen,
     session,
     theme_edits,
@@ -59,6 +62,8 @@ from conversations import (
 from storage.db import Database
 
 log = logging.getLogger("kopgroep")
+# Registered with the outbox at import; no handlers of its own.
+OUTBOX_KINDS = (dream_outbox,)
 
 GUARDS = -1
 
@@ -105,7 +110,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, identify), group=GUARDS)
     # Before joining's /start <token>: a goal link (goal-<theme>) opens a goal, not a group.
     application.add_handlers(goals.deep_link_handlers())
-    for module in (onboarding, joining, help, next_step, members, leaving, language, group_choice, themes, theme_edits, session, screen, voting, ballot, glossary, dialogue,
+    for module in (onboarding, joining, help, next_step, members, leaving, language, group_choice, themes, theme_edits, session, screen, round_opening, voting, ballot, glossary, dialogue,
                    dreams, dream_images, dream_processing, dream_steps, dream_reminders, goals, goal_decisions, goal_followup, next_trajectory, report, portability, privacy, evaluation,
                    chat_events):  # last: its button catch-all answers presses no step took
         application.add_handlers(module.handlers())
@@ -120,9 +125,11 @@ async def _post_init(application: Application) -> None:
     dream_reminders.schedule_reminders(application)
     followup_rounds.schedule_followup(application)
     privacy.schedule_retention(application)
+    schedule_sender(application)  # what is queued in the outbox goes on where it stopped
     log.info("bot @%s ready", application.bot.username)
 
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
+    await stop_sender(application)
     services.db.dispose()

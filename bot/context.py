@@ -6,6 +6,7 @@ The guard in handler group -1 (``bot/guards.py``) fills in ``actor`` (group chat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import User
@@ -18,6 +19,20 @@ from storage.db import Database
 from storage.records import Actor, PrivateContext, TelegramUser, TrajectoryRecord
 
 
+class Wakeup:
+    """Tells the outbox's sender (bot/outbox.py) that rows were queued; nothing before it runs."""
+
+    def __init__(self) -> None:
+        self.listener: Callable[[], None] | None = None
+
+    def bind(self, listener: Callable[[], None]) -> None:
+        self.listener = listener
+
+    def set(self) -> None:
+        if self.listener is not None:
+            self.listener()
+
+
 @dataclass(frozen=True)
 class Services:
     """Long-lived objects shared by all handlers (not domain data: that lives in SQL)."""
@@ -28,6 +43,7 @@ class Services:
     ballot_key: bytes  # for ballot pseudonyms (method/anonymity.py)
     # Telegram's recent answers on who is in which group (bot/membership.py).
     membership: MembershipCache = field(default_factory=MembershipCache)
+    wakeup: Wakeup = field(default_factory=Wakeup)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

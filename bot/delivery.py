@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
 from bot.messaging import send_html
-from storage import undelivered
+from bot.render import Texts
+from storage import outbox, undelivered
 from storage.reminders import moderators
 from storage.trajectories import by_id
 
@@ -59,25 +61,23 @@ async def deliver(
 
 
 async def report_undelivered(bot: Bot, services: Services, trajectory_id: int) -> bool:
-    """Tell the moderators, once, about messages that did not arrive; True when there were any."""
-    missed = await services.db.run(undelivered.take_unreported, trajectory_id)
-    trajectory = await services.db.run(by_id, trajectory_id)
+    """Tell the moderators, once, about messages that did not arrive; True when there were any.
+
+    The note is queued in the outbox (bot/outbox.py) in the same transaction that marks the
+    messages as told: privately to every moderator the bot can reach, else to the group."""
+    told = await services.db.run(_queue_report, services.texts, trajectory_id)
+    if told:
+        services.wakeup.set()
+    return told
+
+
+def _queue_report(session: Session, texts: Texts, trajectory_id: int) -> bool:
+    missed = undelivered.take_unreported(session, trajectory_id)
+    trajectory = by_id(session, trajectory_id)
     if not missed or trajectory is None:
         return bool(missed)
-    told = False
-    for telegram_id, lang, reachable in await services.db.run(moderators, trajectory_id):
-        if not reachable:
-            continue
-        text = services.texts.render(lang, "delivery/undelivered", missed=missed, trajectory=trajectory)
-        try:
-            await send_html(bot, telegram_id, text)
-            told = True
-        except (Forbidden, BadRequest, RetryAfter, NetworkError):
-            continue
-    if not told:
-        text = services.texts.render(trajectory.language, "delivery/undelivered", missed=missed, trajectory=trajectory)
-        try:
-            await send_html(bot, trajectory.chat_id, text)
-        except (Forbidden, BadRequest, RetryAfter, NetworkError) as error:
-            log.warning("could not tell trajectory %s about undelivered messages: %s", trajectory_id, error)
+    reachable = [(telegram_id, lang) for telegram_id, lang, can in moderators(session, trajectory_id) if can]
+    for telegram_id, lang in reachable or [(trajectory.chat_id, trajectory.language)]:
+        note = texts.render(lang, "delivery/undelivered", missed=missed, trajectory=trajectory)
+        outbox.add(session, telegram_id, "notice", text=note, trajectory_id=trajectory_id)
     return True

@@ -62,15 +62,25 @@ _USER_PATHS = (
 )
 
 
+PRESS_LANES = 1 << 60  # beyond any Telegram id: a chat's presses are a lane of their own
+
+
 def lane_of(payload: dict[str, Any]) -> int:
-    """The chat an update belongs to, else its user, else 0 (updates about neither, such as polls)."""
+    """The chat an update belongs to, else its user, else 0 (updates about neither, such as polls).
+
+    A button press gets a lane of its own per chat (the chat's id moved past every Telegram id):
+    it answers a message that is there already, so it never waits behind the chat's commands."""
+    lane = 0
     for path in (*_CHAT_PATHS, *_USER_PATHS):
         node: Any = payload
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, dict) and isinstance(node.get("id"), int):
-            return int(node["id"])
-    return 0
+            lane = int(node["id"])
+            break
+    if "callback_query" in payload:
+        return lane + PRESS_LANES if lane >= 0 else lane - PRESS_LANES
+    return lane
 
 
 def lane_key(secret: bytes, lane: int) -> int:

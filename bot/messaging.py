@@ -12,13 +12,17 @@ from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError, TimedOut
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 # Pauses before the next try after a server error or a timeout; a 429 waits its retry_after.
 RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0, 5.0)
 MAX_RETRY_AFTER = 30  # seconds; a longer flood wait is not waited out inside one update
+# A group reply that would wait longer than this for the group's budget goes to the outbox.
+REPLY_WAIT = 2.0
+# The outbox of each bot (id(bot) -> queue a reply), set by its sender (bot/outbox.py).
+OVERFLOW: dict[int, Callable[[int, str, int | None], Awaitable[None]]] = {}
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 # The forum topic (chat id, message_thread_id) the current update came from, set by the guard
@@ -121,15 +125,32 @@ async def send_html(
     reply_markup: object | None = None,
     reply_to: int | None = None,
     retry_timeouts: bool = False,
+    once: bool = False,
+    thread_id: int | None = None,
+    queue_when_busy: bool = True,
 ) -> Sequence[Message]:
     """Send ``text`` (Telegram HTML) in as many messages as needed; buttons go on the last.
 
     Each part is tried again after a 429 or a server error before the next part goes, so the
     parts stay in order. A timed-out part may have arrived, so it is sent again only with
-    ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot).
+    ``retry_timeouts`` (where a second copy does no harm, e.g. a ballot). With ``once`` each part
+    is tried once and a 429 is not waited out here: the outbox's sender (bot/outbox.py) decides.
+
+    A reply to a group that has used its 20 messages a minute is handed to the outbox and the
+    handler goes on (nothing is returned then): the group's next updates, presses above all, do not
+    wait for it. Callers that need the sent message (to edit it later) pass ``queue_when_busy=False``
+    or buttons, which are never queued.
     """
     parts = split_html(text)
-    thread = topic_of(chat_id)
+    thread = thread_id if thread_id is not None else topic_of(chat_id)
+    overflow = OVERFLOW.get(id(bot))
+    if queue_when_busy and not once and reply_markup is None and reply_to is None and overflow is not None and chat_id < 0:
+        limiter = getattr(bot, "rate_limiter", None)
+        if limiter is not None and hasattr(limiter, "chat_wait") and limiter.chat_wait(chat_id) > REPLY_WAIT:
+            await overflow(chat_id, text, thread)
+            return []
+    # The rate limiter's own retries after a 429 would hold every chat back: not for the sender.
+    limits = {"rate_limit_args": -1} if once and getattr(bot, "rate_limiter", None) is not None else {}
     target = [chat_id]  # the group may turn out to have become a supergroup (a new id)
 
     def part_call(part: str, number: int) -> Callable[[], Awaitable[Message]]:
@@ -142,17 +163,21 @@ async def send_html(
             reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
             if reply_to and number == 1
             else None,
+            **limits,
         )
+
+    async def attempt(call: Callable[[], Awaitable[Message]]) -> Message:
+        return await (call() if once else with_retries(call, retry_timeouts=retry_timeouts))
 
     sent = []
     for number, part in enumerate(parts, start=1):
         try:
-            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+            sent.append(await attempt(part_call(part, number)))
         except ChatMigrated as error:
             # Sent to the old id after the upgrade: follow Telegram to the new one (the stored id
             # follows when the migrate notice arrives, conversations/chat_events.py).
             target[0] = error.new_chat_id
-            sent.append(await with_retries(part_call(part, number), retry_timeouts=retry_timeouts))
+            sent.append(await attempt(part_call(part, number)))
     return sent
 
 
@@ -193,6 +218,17 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, retry_timeouts: bool
         log.info("send failed, try %s again in %.1f s", attempt + 2, wait)
         await asyncio.sleep(wait)
     raise AssertionError("unreachable")
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> bool:
+    """Answer a button press, best effort: what the press stored is stored, and the redraw that
+    follows shows it; a failed answer only leaves the button's spinner a few seconds longer."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+        return True
+    except TelegramError as error:
+        log.info("press not answered: %s", type(error).__name__)
+        return False
 
 
 def plain_text(html_text: str) -> str:

@@ -37,6 +37,7 @@ SLACK = 1.03  # windows 3% longer than Telegram's
 OVERALL_PER_SECOND = 30
 PER_CHAT_PER_SECOND = 1
 PER_GROUP_PER_MINUTE = 20
+RESERVED = 2  # of the 30 a second, kept for answering updates while the outbox sends in bulk
 
 
 class Window:
@@ -46,11 +47,12 @@ class Window:
         self.limit, self.period = limit, period
         self.times: deque[float] = deque()
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more event fits (0: it fits now)."""
+    def wait(self, now: float, limit: int | None = None) -> float:
+        """Seconds until one more event fits (0: it fits now), under ``limit`` when given."""
         while self.times and self.times[0] <= now - self.period:
             self.times.popleft()
-        return 0.0 if len(self.times) < self.limit else self.times[0] + self.period - now
+        limit = self.limit if limit is None else limit
+        return 0.0 if len(self.times) < limit else self.times[len(self.times) - limit] + self.period - now
 
     def take(self, now: float) -> None:
         self.times.append(now)
@@ -78,6 +80,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self.max_retries = max_retries
         self._overall = Window(OVERALL_PER_SECOND, 1.0 * SLACK)
         self._overall_lock = asyncio.Lock()
+        self._bulk_lock = asyncio.Lock()
         self._chats: dict[int | str, ChatLimits] = {}
         self._paused_until = 0.0
 
@@ -101,10 +104,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)  # type: ignore[arg-type]
         posts = endpoint.startswith("send") or endpoint in ("copyMessage", "forwardMessage")
-        retries = rate_limit_args or self.max_retries
+        # A negative number: no retry here (the outbox's sender waits out a 429 for that chat only).
+        retries = self.max_retries if not rate_limit_args else max(rate_limit_args, 0)
         for attempt in range(retries + 1):
             if chat_id is not None:
-                await self._acquire(chat_id, posts)
+                await self._acquire(chat_id, posts, bulk=rate_limit_args is not None and rate_limit_args < 0)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -116,20 +120,33 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
         raise AssertionError("unreachable")
 
-    async def _acquire(self, chat_id: int | str, posts: bool) -> None:
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until a message to this chat fits its own windows (0: now, and nothing queued)."""
+        limits = self._chats.get(chat_id)
+        if limits is None:
+            return 0.0
+        now = asyncio.get_running_loop().time()
+        if limits.lock.locked():
+            return 1.0
+        return max(window.wait(now) for window in limits.windows)
+
+    async def _acquire(self, chat_id: int | str, posts: bool, *, bulk: bool = False) -> None:
         loop = asyncio.get_running_loop()
         if not posts:
-            await self._take_overall(loop, [])
+            await self._take_overall(loop, [], bulk=bulk)
             return
         limits = self._chat(chat_id, loop.time())
         async with limits.lock:  # this chat's messages in order; other chats are not held up
             while (pause := max(window.wait(loop.time()) for window in limits.windows)) > 0:
                 await asyncio.sleep(pause)
-            await self._take_overall(loop, limits.windows)
+            await self._take_overall(loop, limits.windows, bulk=bulk)
 
-    async def _take_overall(self, loop: asyncio.AbstractEventLoop, windows: list[Window]) -> None:
-        async with self._overall_lock:
-            while (pause := max(self._overall.wait(loop.time()), self._paused_until - loop.time())) > 0:
+    async def _take_overall(self, loop: asyncio.AbstractEventLoop, windows: list[Window], *, bulk: bool = False) -> None:
+        """Bulk sending (the outbox's sender) queues apart and leaves ``RESERVED`` of each second
+        to the answers of updates, so a press is never queued behind 300 groups' ballots."""
+        limit = OVERALL_PER_SECOND - RESERVED if bulk else None
+        async with self._bulk_lock if bulk else self._overall_lock:
+            while (pause := max(self._overall.wait(loop.time(), limit), self._paused_until - loop.time())) > 0:
                 await asyncio.sleep(pause)
             now = loop.time()
             self._overall.take(now)

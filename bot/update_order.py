@@ -34,6 +34,16 @@ def lane_of(update: object) -> int | None:
     return None
 
 
+def ordering_lane(update: object) -> object:
+    """The chain an update waits in. Button presses have a chain of their own per chat: a press
+    answers a message that is there already, so it never waits behind the chat's commands and
+    their replies (Telegram gives up on a press not answered within seconds)."""
+    lane = lane_of(update)
+    if isinstance(update, Update) and update.callback_query is not None:
+        return ("press", lane)
+    return lane
+
+
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     """Concurrent across chats, in arrival order within a chat."""
 
@@ -43,14 +53,14 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         super().__init__(IN_FLIGHT)
         self._running = asyncio.Semaphore(max_concurrent_updates)
         # The last update of each lane still in flight: the next one of that lane waits for it.
-        self._tails: dict[int | None, asyncio.Future[None]] = {}
+        self._tails: dict[object, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the lane's previous update, then for a free slot, then run the handlers.
 
         PTB starts this for each update in arrival order, and nothing here awaits before the
         lane's tail is replaced, so each lane's chain follows arrival order."""
-        lane = lane_of(update)
+        lane = ordering_lane(update)
         previous = self._tails.get(lane)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[lane] = done

@@ -6,15 +6,16 @@ the presser a member who got this ballot; callback data alone proves nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import ForceReply, Update
+from sqlalchemy.orm import Session
+from telegram import Bot, ForceReply, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotContext, telegram_user
-from bot.delivery import deliver
+from bot.context import BotContext, Services, telegram_user
 from bot.guards import database_away_means_try_again
 from bot.keyboards.voting import (
     BACK_PATTERN,
@@ -28,21 +29,23 @@ from bot.keyboards.voting import (
     pages,
     reason_keyboard,
 )
-from bot.membership import may_receive
-from bot.messaging import send_html, unchanged
+from bot.messaging import answer, send_html, shows_already, unchanged
+from bot.outbox import Drawn, Kind, register, wake
+from bot.render import Texts
 from method.text_input import clean_text
 from method.themes.catalogues import sdg_name
-from storage import ballots, prompts, voting
-from storage.records import BallotView, PromptRecord
+from storage import ballot_deliveries, ballots, outbox, prompts, voting
+from storage.outbox import OutboxRecord
+from storage.records import BallotView, PromptRecord, TelegramUser
 
 log = logging.getLogger("kopgroep.ballot")
 REASON_PROMPT = "ballot_reason"
 
 
-def render_ballot(context: BotContext, view: BallotView) -> tuple[str, object]:
+def render_ballot(texts: Texts, view: BallotView) -> tuple[str, object]:
     """Text and keyboard of a member's ballot at its current page."""
     page = min(view.page, pages(view) - 1)
-    text = context.texts.render(
+    text = texts.render(
         view.language,
         "voting/ballot",
         view=view,
@@ -51,46 +54,90 @@ def render_ballot(context: BotContext, view: BallotView) -> tuple[str, object]:
         pages=pages(view),
         missing=len(view.themes) - len(view.scores),
     )
-    keyboard = ballot_keyboard(context.texts, view.language, view, page) if view.round.status == "open" else None
+    keyboard = ballot_keyboard(texts, view.language, view, page) if view.round.status == "open" else None
     return text, keyboard
 
 
-async def send_ballot(context: BotContext, round_id: int, person_id: int, telegram_id: int) -> bool | None:
-    """Send a member their ballot; False (and recorded) when Telegram will not deliver it, None
-    when they are no longer in the group (bot/membership.py: then they are not counted either)."""
-    view = await context.db.run_short(ballots.ballot_view, round_id, telegram_id, context.services.ballot_key)
-    if view is None:
-        return False
-    if not await may_receive(context.bot, context.services, view.round.trajectory_id, telegram_id):
-        return None
-    text, keyboard = render_ballot(context, view)
-    sent = await deliver(
-        context.bot,
-        context.services,
-        telegram_id,
-        text,
-        kind="ballot",
-        trajectory_id=view.round.trajectory_id,
-        person_id=person_id,
-        reply_markup=keyboard,
-    )
-    if sent is None:
-        log.info("ballot of round %s not delivered", round_id)
-        await context.db.run(voting.set_delivery, round_id, person_id, message_id=None, failed=True)
-        return False
-    await context.db.run(voting.set_delivery, round_id, person_id, message_id=sent[-1].message_id, failed=False)
-    return True
+# --- the ballot in the outbox (bot/outbox.py) --------------------------------------------------
+
+
+def queue_ballot(session: Session, round_id: int, person_id: int, telegram_id: int, trajectory_id: int) -> None:
+    """Queue a member's ballot; it is drawn from the database when it goes (no scores wait in the outbox)."""
+    outbox.add(session, telegram_id, "ballot", trajectory_id=trajectory_id, round_id=round_id, person_id=person_id)
+
+
+async def _draw_ballot(services: Services, row: OutboxRecord) -> Drawn | None:
+    assert row.round_id is not None
+    view = await services.db.run_short(ballots.ballot_view, row.round_id, row.chat_id, services.ballot_key)
+    if view is None or view.round.status != "open":
+        return None  # the round closed meanwhile, or the member is no longer in it: not owed
+    text, keyboard = render_ballot(services.texts, view)
+    return Drawn(text, keyboard)  # type: ignore[arg-type]
+
+
+def _ballot_arrived(session: Session, row: OutboxRecord, ids: list[int]) -> int | None:
+    assert row.round_id is not None and row.person_id is not None
+    return ballot_deliveries.arrived(session, row.round_id, row.person_id, ids[-1])
+
+
+async def _retire_older_copy(bot: Bot, services: Services, row: OutboxRecord, older: int | None) -> None:
+    """A member keeps one live ballot: the copy before this one now points to it."""
+    if older is None or row.round_id is None:
+        return
+    view = await services.db.run_short(ballots.ballot_view, row.round_id, row.chat_id, services.ballot_key)
+    await retire_copy(bot, services.texts, view.language if view else services.settings.language, row.chat_id, older)
+
+
+async def retire_copy(bot: Bot, texts: Texts, lang: str, chat_id: int, message_id: int) -> None:
+    """Turn an older copy of a ballot into a pointer to the live one (no buttons left on it)."""
+    try:
+        await bot.edit_message_text(texts.render(lang, "voting/ballot_replaced"), chat_id, message_id, parse_mode=ParseMode.HTML)
+    except BadRequest as error:  # gone already, or shows this already
+        log.info("older ballot copy not retired: %s", error)
+
+
+def _ballot_not_arrived(session: Session, row: OutboxRecord) -> None:
+    assert row.round_id is not None and row.person_id is not None
+    ballot_deliveries.not_arrived(session, row.round_id, row.person_id)
+
+
+# A timed-out ballot may have arrived: it is sent again, and the older copy retired.
+register(
+    "ballot",
+    Kind(draw=_draw_ballot, stored=_ballot_arrived, then=_retire_older_copy, failed=_ballot_not_arrived, retry_timeouts=True),
+)
 
 
 async def _redraw(update: Update, context: BotContext, view: BallotView) -> None:
+    """Redraw the member's live ballot. A press on another copy (a send that timed out and arrived
+    after all) retires that copy and redraws the live one, so one live ballot is left."""
     query = update.callback_query
-    assert query is not None
-    text, keyboard = render_ballot(context, view)
+    assert query is not None and query.message is not None
+    text, keyboard = render_ballot(context.texts, view)
+    pressed = query.message.message_id
+    if view.message_id is None:  # the first press on a ballot whose arrival was not confirmed
+        await context.db.run(_live_copy_is, view.round.id, query.from_user.id, pressed)
+    elif view.message_id != pressed:
+        await retire_copy(context.bot, context.texts, view.language, query.message.chat.id, pressed)
+        try:
+            await context.bot.edit_message_text(text, query.message.chat.id, view.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        except BadRequest as error:
+            if not unchanged(error):
+                raise
+        return
+    if shows_already(query.message, text, keyboard):  # type: ignore[arg-type]
+        return
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as error:
         if not unchanged(error):
             raise
+
+
+def _live_copy_is(session: Session, round_id: int, telegram_id: int, message_id: int) -> None:
+    person_id = ballot_deliveries.person_id_of(session, telegram_id)
+    if person_id is not None:
+        ballot_deliveries.arrived(session, round_id, person_id, message_id)
 
 
 def _own_private_chat(update: Update) -> bool:
@@ -100,7 +147,7 @@ def _own_private_chat(update: Update) -> bool:
 
 async def _refuse(update: Update, context: BotContext, code: str, lang: str | None = None) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(context.label(f"voting.alert.{code}", lang=lang), show_alert=True)
+    await answer(update.callback_query, context.label(f"voting.alert.{code}", lang=lang), show_alert=True)
 
 
 @database_away_means_try_again
@@ -122,9 +169,11 @@ async def vote_pressed(update: Update, context: BotContext) -> None:
     if press.status not in ("ok", "unchanged"):
         await _refuse(update, context, press.status if press.status in ("closed", "not_in_round") else "not_member")
         return
-    await query.answer()
-    if press.view is not None:
-        await _redraw(update, context, press.view)
+    if press.view is None:
+        await answer(query)
+        return
+    # The answer and the redraw go side by side: a slow or failed answer holds up nothing.
+    await asyncio.gather(answer(query), _redraw(update, context, press.view))
 
 
 async def info_pressed(update: Update, context: BotContext) -> None:
@@ -143,7 +192,7 @@ async def info_pressed(update: Update, context: BotContext) -> None:
         return
     sdgs = ", ".join(f"SDG {n} {sdg_name(n, view.language)}" for n in theme.sdgs)
     text = f"#{theme.position} {theme.name}\n{theme.description or ''}\n{sdgs}".strip()
-    await query.answer(text[:197] + "…" if len(text) > 200 else text, show_alert=True)
+    await answer(query, text[:197] + "…" if len(text) > 200 else text, show_alert=True)
 
 
 async def page_pressed(update: Update, context: BotContext) -> None:
@@ -161,7 +210,7 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     if view is None or not 0 <= page < pages(view):
         await _refuse(update, context, "not_member")
         return
-    await query.answer()
+    await answer(query)
     await _redraw(update, context, view)
 
 
@@ -179,12 +228,12 @@ async def submit_pressed(update: Update, context: BotContext) -> None:
     status, missing = await context.db.run(voting.submit, round_id, query.from_user.id, key)
     if status == "missing":
         alert = "voting.alert.missing_one" if missing == 1 else "voting.alert.missing"
-        await query.answer(context.label(alert, n=missing), show_alert=True)
+        await answer(query, context.label(alert, n=missing), show_alert=True)
         return
     if status != "ok":
         await _refuse(update, context, status if status == "closed" else "not_member")
         return
-    await query.answer(context.label("voting.alert.submitted"))
+    await answer(query, context.label("voting.alert.submitted"))
     view = await context.db.run_short(ballots.ballot_view, round_id, query.from_user.id, key)
     assert view is not None
     await _redraw(update, context, view)
@@ -211,14 +260,14 @@ async def why_pressed(update: Update, context: BotContext) -> None:
         await _refuse(update, context, "closed", view.language)
         return
     if theme_part is None:
-        await query.answer()
+        await answer(query)
         await query.edit_message_reply_markup(reason_keyboard(context.texts, view.language, view))
         return
     theme = next((t for t in view.themes if t.id == int(theme_part)), None)
     if theme is None or theme.id not in view.scores:
         await _refuse(update, context, "no_score" if theme else "not_in_round", view.language)
         return
-    await query.answer()
+    await answer(query)
     text = context.texts.render(view.language, "voting/reason_prompt", theme=theme, score=view.scores[theme.id])
     (prompt,) = await send_html(context.bot, query.message.chat.id, text, reply_markup=ForceReply(selective=True))
     person = context.private.person if context.private else None
@@ -231,7 +280,7 @@ async def why_pressed(update: Update, context: BotContext) -> None:
         person_id=person.id if person else None,
         payload=f"{round_id}:{theme.id}",
     )
-    text, keyboard = render_ballot(context, view)
+    text, keyboard = render_ballot(context.texts, view)
     await query.edit_message_reply_markup(keyboard)
 
 
@@ -248,7 +297,7 @@ async def back_pressed(update: Update, context: BotContext) -> None:
     if view is None:
         await _refuse(update, context, "not_member")
         return
-    await query.answer()
+    await answer(query)
     await _redraw(update, context, view)
 
 
@@ -280,7 +329,8 @@ async def reason_reply(update: Update, context: BotContext, prompt: PromptRecord
 
 
 async def resend_ballot(update: Update, context: BotContext) -> None:
-    """/stembiljet in private: the ballot of the open round again (a late joiner gets one too)."""
+    """/stembiljet in private: the ballot of the open round again (a late joiner gets one too);
+    the copy it had before is retired when the new one arrives."""
     from conversations.group_choice import current_trajectory
 
     user = update.effective_user
@@ -288,7 +338,7 @@ async def resend_ballot(update: Update, context: BotContext) -> None:
     trajectory = await current_trajectory(update, context)
     if trajectory is None:
         return
-    found = await context.db.run(voting.ensure_delivery, trajectory.id, telegram_user(user))
+    found = await context.db.run(_queue_again, trajectory.id, telegram_user(user))
     if found is None:
         await send_html(
             context.bot,
@@ -296,8 +346,14 @@ async def resend_ballot(update: Update, context: BotContext) -> None:
             context.render("voting/problem", code="none_open", lang=trajectory.language),
         )
         return
-    round_id, person_id = found
-    await send_ballot(context, round_id, person_id, user.id)
+    wake(context.services)
+
+
+def _queue_again(session: Session, trajectory_id: int, user: TelegramUser) -> tuple[int, int] | None:
+    found = voting.ensure_delivery(session, trajectory_id, user)
+    if found is not None and not outbox.queued_ballot(session, *found):
+        queue_ballot(session, found[0], found[1], user.telegram_id, trajectory_id)
+    return found
 
 
 def handlers() -> list:

@@ -156,7 +156,7 @@ async def show_overview(
         except BadRequest as error:
             if unchanged(error):
                 return
-    sent = await send_html(context.bot, chat_id, text, reply_markup=keyboard)
+    sent = await send_html(context.bot, chat_id, text, reply_markup=keyboard, queue_when_busy=False)
     await context.db.run(
         prompts.ask, trajectory.id, chat_id, PROCESS_PROMPT, message_id=sent[-1].message_id, payload=payload
     )

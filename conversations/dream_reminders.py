@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from sqlalchemy.orm import Session
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Services
+from bot.delivery import report_undelivered
 from bot.guards import moderator_only
 from bot.keyboards.dreams import HOURS_PATTERN, hours_keyboard, reminder_keyboard
 from bot.messaging import edit_html, send_html
@@ -31,7 +33,7 @@ from bot.outage import watched
 from bot.render import LOCALES
 from method.dates import parse_moment
 from method.dreams.commands import PRESETS, parse_hours
-from storage import dreams, reminders
+from storage import dreams, reminders, undelivered
 from storage.models import utcnow
 from storage.records import NextSession, ReminderJob, TrajectoryRecord
 
@@ -326,8 +328,9 @@ async def deliver(application: Application, job: ReminderJob, moment: datetime) 
         await services.db.run(reminders.mark_unreachable, job.person_id)
         return "unreachable", decision.name
     except TimedOut:
-        # It may have arrived: never send it again.
-        await services.db.run(reminders.finish, job.id, me, "failed", moment, "unknown")
+        # It may have arrived: never send it again; the moderator hears it ended unknown.
+        await services.db.run(_ended_unknown, job, me, moment, decision.telegram_id)
+        await report_undelivered(application.bot, services, job.trajectory_id)
         return "failed", decision.name
     except (RetryAfter, NetworkError) as error:
         log.warning("reminder %s not sent, tried again later: %s", job.id, error)
@@ -335,6 +338,11 @@ async def deliver(application: Application, job: ReminderJob, moment: datetime) 
         return "retry", decision.name
     await services.db.run(reminders.finish, job.id, me, "sent", moment)
     return "sent", decision.name
+
+
+def _ended_unknown(session: Session, job: ReminderJob, me: str, moment: datetime, telegram_id: int) -> None:
+    reminders.finish(session, job.id, me, "failed", moment, "unknown")
+    undelivered.record(session, telegram_id, "reminder", "timeout", trajectory_id=job.trajectory_id, person_id=job.person_id)
 
 
 async def tell_moderators(

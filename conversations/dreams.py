@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotContext
-from bot.delivery import deliver, report_undelivered
+from bot.delivery import deliver
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.dreams import (
@@ -25,8 +27,9 @@ from bot.keyboards.dreams import (
 )
 from bot.membership import may_receive
 from bot.messaging import send_html
+from bot.outbox import wake
 from bot.render import date_formatters
-from storage import dream_summary, dreams, reminders, trajectories
+from storage import ballot_deliveries, dream_summary, dreams, outbox, reminders, trajectories
 from storage.models import utcnow
 from storage.records import DreamTheme, MemberDreams, TrajectoryRecord
 
@@ -118,16 +121,11 @@ async def collection_command(update: Update, context: BotContext) -> None:
     if not themes:
         await send_html(context.bot, trajectory.chat_id, context.render("dreams/problem", code="no_chosen"))
         return
-    _, created = await context.db.run(dreams.start_collection, trajectory.id, now())
+    created, failed = await context.db.run(start_and_queue_templates, trajectory.id, now())
     if not created:
         await send_status(context, trajectory)
         return
-    failed = []
-    for recipient in await context.db.run(dreams.recipients, trajectory.id):
-        if await send_template(context, trajectory.id, recipient.telegram_id) is False:
-            failed.append(recipient.name)
-    if failed:
-        await report_undelivered(context.bot, context.services, trajectory.id)
+    wake(context.services)
     progress = await context.db.run(dreams.progress, trajectory.id, now())
     keyboard = (
         join_keyboard(context.texts, context.lang, context.bot.username, trajectory.join_token)
@@ -159,8 +157,27 @@ async def welcome_late_joiner(context: BotContext, trajectory_id: int, telegram_
     collection = await context.db.run(dreams.collection, trajectory_id)
     if collection is None or collection.published_at is not None:
         return
-    await context.db.run(reminders.sync, trajectory_id, now())
-    await send_template(context, trajectory_id, telegram_id)
+    await context.db.run(_sync_and_queue, trajectory_id, telegram_id)
+    wake(context.services)
+
+
+def start_and_queue_templates(session: Session, trajectory_id: int, moment: datetime) -> tuple[bool, list[str]]:
+    """Start collecting and queue every member's template in the outbox, in one transaction
+    (conversations/dream_outbox.py draws it when it goes). Whether it started now, and the names
+    of members the bot knows it cannot reach in private (they are tried all the same)."""
+    _, created = dreams.start_collection(session, trajectory_id, moment)
+    if not created:
+        return False, []
+    recipients = dreams.recipients(session, trajectory_id)
+    for recipient in recipients:
+        outbox.add(session, recipient.telegram_id, "dream_template", trajectory_id=trajectory_id, person_id=recipient.person_id)
+    return True, [recipient.name for recipient in recipients if not recipient.reachable]
+
+
+def _sync_and_queue(session: Session, trajectory_id: int, telegram_id: int) -> None:
+    reminders.sync(session, trajectory_id, now())
+    person_id = ballot_deliveries.person_id_of(session, telegram_id)
+    outbox.add(session, telegram_id, "dream_template", trajectory_id=trajectory_id, person_id=person_id)
 
 
 # --- private: the template, one theme, adding, editing, deleting, done ---------------------------------

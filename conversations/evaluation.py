@@ -12,12 +12,14 @@ group. /afsluiten closes the trajectory after a confirm button.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.guards import moderator_only
 from bot.keyboards import join_keyboard
 from bot.keyboards.evaluation import (
@@ -28,12 +30,14 @@ from bot.keyboards.evaluation import (
     question_keyboard,
     status_keyboard,
 )
-from bot.membership import may_receive
 from bot.messaging import drop_buttons, send_html
+from bot.outbox import Drawn, Kind, register, wake
+from bot.render import Texts
 from method.evaluation.questions import MAX_ANSWER, QUESTIONS, command_action, number_of
 from method.text_input import clean_text
-from storage import evaluation, prompts, reminders, trajectories
+from storage import evaluation, outbox, prompts, reminders, trajectories
 from storage.models import utcnow
+from storage.outbox import OutboxRecord
 from storage.records import EvaluationStep, PromptRecord, TrajectoryRecord
 
 log = logging.getLogger("kopgroep.evaluation")
@@ -53,21 +57,12 @@ def retention_months(context: BotContext) -> int:
 # --- the member's side: one question after another --------------------------------------------------
 
 
-async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int, *, saved: str | None = None) -> bool | None:
-    """The member's next question (with the word on anonymity before the first), or the thanks
-    when they are done. False when Telegram will not deliver it (recorded), None when they are
-    no longer in the group (bot/membership.py)."""
-    assert step.evaluation is not None and step.trajectory is not None and step.person_id is not None
-    if not await may_receive(context.bot, context.services, step.trajectory.id, telegram_id, chat_id=step.trajectory.chat_id):
-        return None
-    lang = context.texts.lang(step.language)
+def step_message(texts: Texts, step: EvaluationStep, *, saved: str | None = None) -> tuple[str, object]:
+    """The member's next question (with the word on anonymity before the first) and its buttons."""
+    assert step.evaluation is not None and step.next_question is not None
+    lang = texts.lang(step.language)
     question = step.next_question
-    if question is None:
-        await context.db.run(prompts.close, telegram_id, PROMPT)
-        text = context.texts.render(lang, "evaluation/done", trajectory=step.trajectory, saved=saved)
-        await send_html(context.bot, telegram_id, text)
-        return True
-    text = context.texts.render(
+    text = texts.render(
         lang,
         "evaluation/question",
         trajectory=step.trajectory,
@@ -75,28 +70,78 @@ async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int,
         saved=saved,
         number=number_of(question),
         total=len(QUESTIONS),
-        question=context.texts.label(lang, f"evaluation.question.{question}"),
+        question=texts.label(lang, f"evaluation.question.{question}"),
         limit=MAX_ANSWER,
     )
-    keyboard = question_keyboard(context.texts, lang, step.evaluation.id, question)
+    return text, question_keyboard(texts, lang, step.evaluation.id, question)
+
+
+def _asked(session: Session, step: EvaluationStep, telegram_id: int, message_id: int) -> None:
+    """The question went: the bot waits for its answer (a reply to it), and the delivery knows where it is."""
+    assert step.evaluation is not None and step.trajectory is not None and step.person_id is not None
+    prompts.ask(
+        session, step.trajectory.id, telegram_id, PROMPT, message_id=message_id, person_id=step.person_id,
+        payload=f"{step.evaluation.id}:{step.next_question}",
+    )
+    evaluation.record_sent(session, step.evaluation.id, step.person_id, message_id)
+
+
+async def send_step(context: BotContext, step: EvaluationStep, telegram_id: int, *, saved: str | None = None) -> bool:
+    """The member's next question, or the thanks when they are done. False when Telegram will not
+    deliver it (recorded)."""
+    assert step.evaluation is not None and step.trajectory is not None and step.person_id is not None
+    if step.next_question is None:
+        await context.db.run(prompts.close, telegram_id, PROMPT)
+        text = context.texts.render(context.texts.lang(step.language), "evaluation/done", trajectory=step.trajectory, saved=saved)
+        await send_html(context.bot, telegram_id, text)
+        return True
+    text, keyboard = step_message(context.texts, step, saved=saved)
     try:
         sent = await send_html(context.bot, telegram_id, text, reply_markup=keyboard)
     except (Forbidden, BadRequest) as error:
         log.info("evaluation question for trajectory %s not delivered: %s", step.trajectory.id, error)
         await context.db.run(evaluation.mark_failed, step.evaluation.id, step.person_id)
         return False
-    message_id = sent[-1].message_id
-    await context.db.run(
-        prompts.ask,
-        step.trajectory.id,
-        telegram_id,
-        PROMPT,
-        message_id=message_id,
-        person_id=step.person_id,
-        payload=f"{step.evaluation.id}:{question}",
-    )
-    await context.db.run(evaluation.record_sent, step.evaluation.id, step.person_id, message_id)
+    await context.db.run(_asked, step, telegram_id, sent[-1].message_id)
     return True
+
+
+# --- the first question of every member, in the outbox (bot/outbox.py) ------------------------------
+
+
+def start_and_queue_questions(session: Session, trajectory_id: int, moment: datetime) -> list[str]:
+    """Start the evaluation and queue every member's first question, in one transaction; the
+    names of members the bot knows it cannot reach in private (they are tried all the same)."""
+    evaluation.start(session, trajectory_id, moment)
+    recipients = evaluation.recipients(session, trajectory_id)
+    for recipient in recipients:
+        outbox.add(session, recipient.telegram_id, "evaluation", trajectory_id=trajectory_id, person_id=recipient.person_id)
+    return [recipient.name for recipient in recipients if not recipient.reachable]
+
+
+async def _draw_question(services: Services, row: OutboxRecord) -> Drawn | None:
+    assert row.trajectory_id is not None
+    step = await services.db.run(evaluation.member_step, row.trajectory_id, row.chat_id)
+    if step.status != "ok" or step.done or step.next_question is None or step.handled:
+        return None  # closed, left, or already under way (they opened the chat meanwhile)
+    text, keyboard = step_message(services.texts, step)
+    return Drawn(text, keyboard)  # type: ignore[arg-type]
+
+
+def _question_asked(session: Session, row: OutboxRecord, ids: list[int]) -> None:
+    assert row.trajectory_id is not None
+    step = evaluation.member_step(session, row.trajectory_id, row.chat_id)
+    if step.status == "ok" and step.next_question is not None:
+        _asked(session, step, row.chat_id, ids[-1])
+
+
+def _question_failed(session: Session, row: OutboxRecord) -> None:
+    found = evaluation.evaluation(session, row.trajectory_id) if row.trajectory_id is not None else None
+    if found is not None and row.person_id is not None:
+        evaluation.mark_failed(session, found.id, row.person_id)
+
+
+register("evaluation", Kind(draw=_draw_question, stored=_question_asked, failed=_question_failed))
 
 
 async def _proceed(context: BotContext, step: EvaluationStep, telegram_id: int, saved: str | None) -> None:
@@ -309,12 +354,8 @@ async def group_command(update: Update, context: BotContext) -> None:
     if await context.db.run(evaluation.trajectory_closed_at, trajectory.id) is not None:
         await send_html(context.bot, trajectory.chat_id, context.render("evaluation/problem", code="trajectory_closed"))
         return
-    await context.db.run(evaluation.start, trajectory.id, now())
-    failed = []
-    for recipient in await context.db.run(evaluation.recipients, trajectory.id):
-        step = await context.db.run(evaluation.member_step, trajectory.id, recipient.telegram_id)
-        if step.status != "ok" or await send_step(context, step, recipient.telegram_id) is False:
-            failed.append(recipient.name)
+    failed = await context.db.run(start_and_queue_questions, trajectory.id, now())
+    wake(context.services)
     await _status(context, trajectory, "evaluation/started", failed=failed)
 
 

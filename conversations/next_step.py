@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import BotContext
 from bot.messaging import drop_buttons, send_html
 from bot.render import Texts
-from conversations import dialogue, dreams, evaluation, goals, report, session, themes, voting
+from conversations import dialogue, dreams, evaluation, goals, report, round_opening, session, themes, voting
 from method.progress import Facts, progress
 from storage import synthesis
 
@@ -27,7 +27,7 @@ ACTIONS: dict[str, Handler] = {
     "sessie": session.open_session,
     "dialoog": dialogue.dialogue_command,
     "volgende": dialogue.next_command,
-    "stemronde": voting.open_round,
+    "stemronde": round_opening.open_round,
     "sluitronde": voting.close_round,
     "droombeelden": dreams.collection_command,
     "doelen": goals.group_command,

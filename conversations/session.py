@@ -50,7 +50,7 @@ async def open_session(update: Update, context: BotContext) -> None:
     meeting = await context.db.run(synthesis.open_meeting, trajectory.id, starts_at)
     data = await context.db.run(synthesis.synthesis_data, trajectory.id)
     text = synthesis_text(context.texts, trajectory, meeting, data, lang=context.lang)
-    first, *_ = await send_html(context.bot, trajectory.chat_id, text)
+    first, *_ = await send_html(context.bot, trajectory.chat_id, text, queue_when_busy=False)
     await context.db.run(synthesis.set_synthesis_message, meeting.id, first.message_id)
     try:
         await context.bot.pin_chat_message(trajectory.chat_id, first.message_id, disable_notification=True)

@@ -1,6 +1,6 @@
-"""Step 4, the moderator's side: open, follow, close voting rounds; results; consensus.
+"""Step 4, the moderator's side: follow and close voting rounds; results; consensus.
 
-/stemronde opens a round (after publishing the whole rule, thresholds in counts), /sluitronde
+/stemronde (conversations/round_opening.py) opens a round; /sluitronde
 closes it (or, with ``annuleer``, cancels it), /verleng moves the deadline, /stemregel shows or changes the agreements, /consensus records the chosen themes,
 /uitslag shows a past round (or exports all rounds as CSV), /geparkeerd lists parked themes.
 Members' ballots live in conversations/ballot.py.
@@ -18,18 +18,18 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.delivery import report_undelivered
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
 from bot.messaging import drop_buttons, edit_html, send_html, unchanged
 from bot.outage import watched
-from conversations.ballot import send_ballot
+from bot.outbox import wake
 from conversations.dream_reminders import instance_id
-from conversations.voting_results import post_results, send_feedback, show_results
+from conversations.round_feedback import queue_feedback
+from conversations.voting_results import post_results, show_results
 from method.dates import parse_moment
 from method.voting import RULES
 from method.voting.commands import parse_numbers, parse_setting
-from storage import ballots, deadlines, trajectories, voting
+from storage import deadlines, trajectories, voting
 from storage.models import utcnow
 from storage.records import CloseResult, RoundRecord, TrajectoryRecord
 
@@ -49,100 +49,6 @@ def rule_context(rule_key: str, sought: int, fewest: int, most: int) -> dict[str
         else:
             table.append({"voters": [limits.voters], "limits": limits, "counts": counts})
     return {"rule": rule, "table": table}
-
-
-# --- opening ---------------------------------------------------------------------------------
-
-
-@moderator_only
-async def open_round(update: Update, context: BotContext) -> None:
-    """/stemronde [tot <moment>]: publish the rule, open the round, send every member a ballot."""
-    trajectory = context.trajectory
-    chat_id = trajectory.chat_id
-    deadline = None
-    words = list(context.args or [])
-    until = bool(words) and words[0].lower() in {"tot", "until", "deadline"}
-    if until:
-        words = words[1:]
-    if until and not words:  # "tot" and no moment: ask for one rather than open without a deadline
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date"))
-        return
-    if words:
-        moment = parse_moment(" ".join(words), now=utcnow(), tz=context.services.settings.tz)
-        if not moment.ok:
-            await send_html(context.bot, chat_id, context.render("voting/problem", code="bad_date", moment=moment))
-            return
-        deadline = moment.value
-    current = await context.db.run(voting.open_round_of, trajectory.id)
-    if current is not None:
-        await send_html(
-            context.bot, chat_id, context.render("voting/problem", code="already_open", number=current.number)
-        )
-        return
-    plan = await context.db.run(voting.next_round_plan, trajectory.id)
-    kind, theme_ids, places = plan.kind, plan.theme_ids, plan.places
-    settings = await context.db.run(voting.settings, trajectory.id)
-    if kind == "decided":  # tied themes were removed or merged: nothing left to vote on
-        chosen = await context.db.run(voting.names_by_id, plan.chosen)
-        tie = await context.db.run(voting.names_by_id, plan.theme_ids)
-        await send_html(
-            context.bot,
-            chat_id,
-            context.render("voting/decided", chosen=chosen, tie=tie, places=places, sought=settings.sought),
-        )
-        return
-    if not theme_ids:
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_themes"))
-        return
-    if kind == "round" and len(theme_ids) <= settings.sought:
-        await send_html(
-            context.bot,
-            chat_id,
-            context.render("voting/problem", code="too_few_themes", count=len(theme_ids), sought=settings.sought),
-        )
-        return
-    round_, recipients = await context.db.run(
-        voting.open_round, trajectory.id, theme_ids=theme_ids, kind=kind, places=places, deadline=deadline
-    )
-    if not recipients:
-        await context.db.run(voting.cancel, round_.id)
-        await send_html(context.bot, chat_id, context.render("voting/problem", code="no_members"))
-        return
-    view = await context.db.run_short(ballots.ballot_view, round_.id, recipients[0][1], context.services.ballot_key)
-    assert view is not None
-    needed = voting.quorum_needed(round_.members, round_.quorum_pct)
-    words = rule_context(round_.rule_key, round_.sought, needed, round_.members)
-    secured = await context.db.run(voting.names_by_id, plan.secured)
-    await send_html(
-        context.bot,
-        chat_id,
-        context.render(
-            "voting/announce",
-            round=round_,
-            themes=view.themes,
-            needed=needed,
-            secured=secured,
-            timezone=trajectory.timezone,
-            **words,
-        ),
-    )
-    text = context.render("voting/progress", round=round_, submitted=0, timezone=trajectory.timezone)
-    (progress,) = await send_html(context.bot, chat_id, text)
-    await context.db.run(voting.set_progress_message, round_.id, progress.message_id, progress_digest(text))
-    failed, gone = [], 0
-    for person_id, telegram_id in recipients:
-        sent = await send_ballot(context, round_.id, person_id, telegram_id)
-        if sent is False:
-            failed.append(telegram_id)
-        gone += sent is None  # left the group meanwhile: no longer counted
-    if gone:
-        await refresh_progress(context, round_.id)
-    if failed:
-        names = await context.db.run(voting.names_of, failed)
-        await send_html(context.bot, chat_id, context.render("voting/ballot_failed", names=names))
-        await report_undelivered(context.bot, context.services, trajectory.id)
-    if deadline is not None:
-        schedule_deadline(context.application, round_.id, deadline)
 
 
 # --- progress and closing ----------------------------------------------------------------------
@@ -190,8 +96,9 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
     if result.round is None:
         return result
     if result.status == "closed":
-        # Its own unit of work: no transaction writes ballots and members' rows together.
-        await context.db.run(voting.erase_drafts, result.round.trajectory_id)
+        # Its own unit of work: no transaction writes ballots and members' rows together. The
+        # sealed cells go, and each member's own feedback is queued in the outbox.
+        await context.db.run(queue_feedback, result.round.trajectory_id, round_id)
     trajectory = await context.db.run(trajectories.by_id, result.round.trajectory_id)
     assert trajectory is not None
     lang = trajectory.language
@@ -216,8 +123,8 @@ async def close_and_announce(context: BotContext, round_id: int, *, by: str, for
         return result
     unschedule_deadline(context.application, round_id)
     await refresh_progress(context, round_id)
+    wake(context.services)  # the members' own feedback, queued with the closing
     await post_results(context, trajectory, result)
-    await send_feedback(context, trajectory, result)
     return result
 
 
@@ -477,7 +384,6 @@ async def show_parked(update: Update, context: BotContext) -> None:
 def handlers() -> list:
     groups = filters.ChatType.GROUPS
     return [
-        CommandHandler("stemronde", open_round, filters=groups),
         CommandHandler("sluitronde", close_round, filters=groups),
         CommandHandler("verleng", extend_round, filters=groups),
         CommandHandler("stemregel", voting_settings, filters=groups),

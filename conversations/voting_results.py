@@ -12,10 +12,8 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
-from bot.delivery import deliver, report_undelivered
 from bot.documents.chart import ChartLabels, render_chart
 from bot.guards import moderator_only, registered_group
-from bot.membership import may_receive
 from bot.messaging import send_html, send_picture
 from method.voting import RULES, Movement
 from method.voting.alpha import describe_alpha
@@ -95,31 +93,6 @@ def results_chart(context: BotContext, lang: str, result: CloseResult, *, scale:
         }
     )
     return render_chart(result.tally, result.names, highlighted=highlighted, labels=labels, scale=scale)
-
-
-async def send_feedback(context: BotContext, trajectory: TrajectoryRecord, result: CloseResult) -> None:
-    """Each member privately: their own scores beside the group's distribution and the reasons."""
-    assert result.round is not None and result.tally is not None
-    feedback = await context.db.run(voting.member_feedback, result.round.id, context.services.ballot_key)
-    view_themes = await context.db.run(voting.round_themes, result.round.id)
-    figures = {t.theme_id: t for t in result.tally.themes} if result.submitted >= MIN_VOTERS_FOR_FIGURES else {}
-    reasons = result.reasons if figures else {}
-    for member in feedback:
-        if not await may_receive(context.bot, context.services, trajectory.id, member.telegram_id, chat_id=trajectory.chat_id):
-            continue  # a member who left the group is sent nothing more
-        text = context.texts.render(
-            trajectory.language,
-            "voting/feedback",
-            round=result.round,
-            themes=view_themes,
-            own=member.scores,
-            figures=figures,
-            reasons=reasons,
-        )
-        await deliver(
-            context.bot, context.services, member.telegram_id, text, kind="feedback", trajectory_id=trajectory.id
-        )
-    await report_undelivered(context.bot, context.services, trajectory.id)
 
 
 @registered_group

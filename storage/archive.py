@@ -104,6 +104,7 @@ LEFT_OUT: dict[str, str] = {
     "draft_score": "scores of a round still open, sealed with this installation's secret: an open round's ballots never leave",
     "anonymous_answer": "anonymous answers still sealed (the next question not asked yet): they belong to the old group's running dialogue",
     "answer_count": "how many anonymous answers each member gave: for /deelname in the old group only, never next to an answer",
+    "outbox": "messages still on their way belong to the old chats",
     "screen_link": "links to the meeting room's screen are credentials of one session: ask a new one with /scherm",
     # Not a group's data at all: the instances' own bookkeeping.
     "inbound_update": "webhook updates of this installation, kept a day for the dedupe",

@@ -46,6 +46,7 @@ from storage.models import (
     FollowupReport,
     Goal,
     Membership,
+    OutboxMessage,
     Person,
     Prompt,
     Reminder,
@@ -262,6 +263,7 @@ def _erase(session: Session, person: Person, key: bytes, now: datetime) -> None:
             session.execute(delete(table).where(column == person.id))
     # Questions asked in their private chat carry their Telegram id as the chat.
     session.execute(delete(Prompt).where(Prompt.chat_id == person.telegram_id))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == person.telegram_id))
     person.first_name, person.last_name, person.username, person.language = "", None, None, None
     person.reachable, person.current_trajectory_id = False, None
     person.telegram_id = -person.id
@@ -312,6 +314,7 @@ PURGED = frozenset(
         "followup_goal",
         "followup_ask",
         "followup_report",
+        "outbox",
     }
 )
 
@@ -338,6 +341,7 @@ def purge(session: Session, trajectory: Trajectory, key: bytes, now: datetime) -
     goals = select(Goal.id).where(Goal.trajectory_id == tid).scalar_subquery()
     session.execute(update(FollowupReport).where(FollowupReport.goal_id.in_(goals)).values(person_id=None))
     session.execute(delete(Undelivered).where(Undelivered.trajectory_id == tid))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.trajectory_id == tid))
     session.execute(delete(Prompt).where(Prompt.trajectory_id == tid))
     session.execute(delete(DraftScore).where(DraftScore.round_id.in_(rounds)))
     session.execute(delete(BallotDelivery).where(BallotDelivery.round_id.in_(rounds)))

@@ -36,6 +36,7 @@ class Harness:
         await self.app.initialize()
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
+        await self.drain()  # what an earlier run left in the outbox, as the running bot's sender would
 
     async def stop(self) -> None:
         await self.app.shutdown()
@@ -51,6 +52,18 @@ class Harness:
                 self.offset = data["update_id"] + 1
                 await self.app.process_update(Update.de_json(data, self.app.bot))
                 handled += 1
+            await self.drain()
+
+    async def drain(self, *, patience: float = 5.0) -> None:
+        """Send what the updates queued in the outbox, as the running bot's sender would."""
+        from sqlalchemy.exc import OperationalError
+
+        from bot.outbox import sender_of
+
+        try:
+            await sender_of(self.app).drain(patience=patience)
+        except OperationalError:
+            pass  # the database is away (tests/reliability/test_database_away.py): the outbox waits, as the running sender would
 
     # Scripted members -------------------------------------------------------------
     async def say(self, user: dict, chat: Any, text: str, *, reply_to: int | None = None) -> None:

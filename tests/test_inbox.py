@@ -11,19 +11,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from telegram import Update
 
-from bot.inbox import Inbox, LaneLocks, lane_key, lane_of, lock_key
+from bot.inbox import PRESS_LANES, Inbox, LaneLocks, lane_key, lane_of, lock_key
 from storage import inbox
 from storage.db import Database
 from storage.models import utcnow
 from tests.harness import Harness
 
 
-def test_the_lane_is_the_chat_else_the_user() -> None:
+def test_the_lane_is_the_chat_else_the_user_and_presses_have_their_own() -> None:
     group = {"id": -1001234567890, "type": "supergroup"}
     user = {"id": 42, "is_bot": False, "first_name": "Anne"}
     assert lane_of({"update_id": 1, "message": {"chat": group, "from": user}}) == group["id"]
-    assert lane_of({"update_id": 2, "callback_query": {"from": user, "message": {"chat": group}}}) == group["id"]
-    assert lane_of({"update_id": 3, "callback_query": {"from": user}}) == 42  # an inline message: no chat
+    press = lane_of({"update_id": 2, "callback_query": {"from": user, "message": {"chat": group}}})
+    assert press == group["id"] - PRESS_LANES  # not behind the group's commands
+    assert lane_of({"update_id": 3, "callback_query": {"from": user}}) == 42 + PRESS_LANES  # an inline message: no chat
+    assert press != lane_of({"update_id": 7, "callback_query": {"from": user, "message": {"chat": {"id": -1001234567891}}}})
+    assert abs(press) < 2**63  # fits the BigInteger column
     assert lane_of({"update_id": 4, "my_chat_member": {"chat": group, "from": user}}) == group["id"]
     assert lane_of({"update_id": 5, "poll_answer": {"user": user}}) == 42
     assert lane_of({"update_id": 6, "poll": {"id": "p"}}) == 0
@@ -198,7 +201,7 @@ async def test_a_press_processed_again_goes_on_when_its_answer_was_given_before(
     box = Inbox(harness.app, harness.db, "alive", poll=0.05)
     await box.receive(pressed)
     # The first try answered the press and died before the rest: Telegram refuses a second answer.
-    await harness.db.run(inbox.take_next, lane_key(harness.app.bot_data["services"].ballot_key, anne["id"]), "dead", utcnow())
+    await harness.db.run(inbox.take_next, lane_key(harness.app.bot_data["services"].ballot_key, lane_of(pressed)), "dead", utcnow())
     core.callback_queries[pressed["callback_query"]["id"]]["answered"] = True
     worker = asyncio.create_task(box.run())
     try:

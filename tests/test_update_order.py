@@ -7,7 +7,7 @@ import random
 
 from telegram import Update
 
-from bot.update_order import ChatOrderedUpdateProcessor, lane_of
+from bot.update_order import ChatOrderedUpdateProcessor, lane_of, ordering_lane
 
 
 def message_update(update_id: int, chat_id: int) -> Update:
@@ -93,3 +93,39 @@ async def test_a_failing_update_does_not_stop_its_chat() -> None:
     results = await asyncio.gather(first, second, return_exceptions=True)
     assert isinstance(results[0], RuntimeError) and results[1] is None
     assert seen == [1, 2]
+
+
+async def test_a_press_does_not_wait_behind_its_chats_slow_commands() -> None:
+    """Issue 15: a group's presses waited behind its commands (and their replies under the group's
+    20/min budget) and were refused as too old. A press has a chain of its own."""
+    processor = ChatOrderedUpdateProcessor(max_concurrent_updates=8)
+    await processor.initialize()
+    group = {"id": -5, "type": "group", "title": "g"}
+    press = Update.de_json(
+        {
+            "update_id": 9,
+            "callback_query": {
+                "id": "q", "from": {"id": 7, "is_bot": False, "first_name": "x"}, "chat_instance": "c", "data": "d",
+                "message": {"message_id": 1, "date": 0, "chat": group, "text": "t"},
+            },
+        },
+        None,
+    )
+    assert ordering_lane(press) != ordering_lane(message_update(1, -5))
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def slow_command() -> None:
+        await release.wait()
+        order.append("command")
+
+    async def pressed() -> None:
+        order.append("press")
+        release.set()
+
+    commands = [asyncio.create_task(processor.process_update(message_update(n, -5), slow_command())) for n in range(3)]
+    await asyncio.sleep(0)
+    await asyncio.wait_for(processor.process_update(press, pressed()), timeout=2)  # would hang behind the commands
+    await asyncio.wait_for(asyncio.gather(*commands), timeout=2)
+    assert order[0] == "press"
+    await processor.shutdown()

@@ -527,7 +527,8 @@ class FakeTelegram(BotApiMethods):
     ) -> Fault:
         """Make the next ``times`` matching calls fail (times=None: until cleared).
 
-        kind: "429" (RetryAfter), "500", "403" (blocked) or "timeout" (answer delayed by
+        kind: "429" (RetryAfter), "500", "502", "403" (blocked), "drop" (the connection closes
+        unanswered) or "timeout" (answer delayed by
         ``timeout_seconds`` over HTTP, TimedOut in-process; ``executed`` = the call still
         takes effect). ``method=None`` matches every method except getUpdates.
         """

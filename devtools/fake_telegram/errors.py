@@ -44,8 +44,9 @@ class FakeTimeout(Exception):
     ``executed`` tells whether the call was carried out anyway (``result``) or not.
     """
 
-    def __init__(self, seconds: float, *, executed: bool = False, result: Any = None) -> None:
-        super().__init__(f"simulated timeout ({seconds}s)")
+    def __init__(self, seconds: float, *, executed: bool = False, result: Any = None, dropped: bool = False) -> None:
+        super().__init__(f"simulated {'dropped connection' if dropped else 'timeout'} ({seconds}s)")
         self.seconds = seconds
+        self.dropped = dropped  # the connection closes without an answer (NetworkError in-process)
         self.executed = executed
         self.result = result

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import ApiError, FakeTimeout, forbidden
 
-FAULT_KINDS = ("429", "500", "403", "timeout")
+FAULT_KINDS = ("429", "500", "502", "403", "timeout", "drop")
 # Methods counted against Telegram's sending limits.
 LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 
@@ -48,7 +48,7 @@ class Fault:
             self.remaining -= 1
 
     def error(self) -> ApiError | None:
-        """The ApiError this fault answers with (None for timeouts)."""
+        """The ApiError this fault answers with (None for timeouts and dropped connections)."""
         if self.kind == "429":
             return ApiError(
                 429,
@@ -57,12 +57,16 @@ class Fault:
             )
         if self.kind == "500":
             return ApiError(500, "Internal Server Error")
+        if self.kind == "502":
+            return ApiError(502, "Bad Gateway")
         if self.kind == "403":
             return forbidden("bot was blocked by the user")
         return None
 
     def timeout(self, result: Any = None) -> FakeTimeout:
         """The FakeTimeout raised for a "timeout" fault."""
+        if self.kind == "drop":  # the connection closes without an answer
+            return FakeTimeout(0.0, executed=self.executed, result=result, dropped=True)
         return FakeTimeout(self.timeout_seconds, executed=self.executed, result=result)
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from .core import FakeTelegram
@@ -82,6 +82,8 @@ class FakeTelegramRequest(BaseRequest):
         except ApiError as exc:
             return exc.error_code, _json(exc.to_json())
         except FakeTimeout as exc:
+            if exc.dropped:
+                raise NetworkError("connection dropped (simulated)") from exc
             raise TimedOut(f"Timed out (simulated, {exc.seconds}s)") from exc
         return 200, _json({"ok": True, "result": result})
 

@@ -67,6 +67,9 @@ class _ApiHandler(_Handler):
             self.answer(exc.error_code, exc.to_json())
             return
         except FakeTimeout as exc:
+            if exc.dropped:
+                self.request.connection.close()
+                return
             await asyncio.sleep(exc.seconds)
             if exc.executed:
                 self.answer(200, {"ok": True, "result": exc.result})

@@ -10,6 +10,7 @@ from storage.models.base import NAMING, Base, RandomId, UTCDateTime, random_id, 
 from storage.models.delivery import (
     InboundUpdate,
     InstanceSetting,
+    OutboxMessage,
     Undelivered,
 )
 from storage.models.dialogue import (
@@ -71,6 +72,7 @@ from storage.models.voting import (
 )
 
 __all__ = [
+    "OutboxMessage",
     "NAMING",
     "Base",
     "RandomId",

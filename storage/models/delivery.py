@@ -1,4 +1,4 @@
-"""Tables of what goes in and out: undelivered messages, the webhook inbox, instance settings."""
+"""Tables of what goes in and out: the outbox, undelivered messages, the webhook inbox, instance settings."""
 
 from __future__ import annotations
 
@@ -55,3 +55,33 @@ class InstanceSetting(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+# --- What the bot sends on its own initiative ---------------------------------------------------
+
+
+class OutboxMessage(Base):
+    """A message the bot owes someone, written in the same transaction as what causes it.
+
+    The sender (bot/outbox.py) drains these fairly across ``lane`` (the trajectory, else the chat)
+    and deletes a row once Telegram took it (or once it is given up and recorded in
+    ``undelivered``), so the table only holds what is still owed. A ballot or a member's feedback
+    has no ``text``: it is drawn from the database when it goes, so no score waits here next to a
+    chat id.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_chat_id_id", "chat_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lane: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic, when there is one
+    kind: Mapped[str] = mapped_column(String(32))  # announce | progress | ballot | notice | ...
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("voting_round.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    text: Mapped[str | None] = mapped_column(Text)  # Telegram HTML, for kinds drawn when queued
+    markup: Mapped[str | None] = mapped_column(Text)  # the inline keyboard as JSON
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -100,12 +100,6 @@ class RoundPlan:
 
 
 @dataclass(frozen=True)
-class MemberFeedback:
-    telegram_id: int
-    scores: dict[int, int]
-
-
-@dataclass(frozen=True)
 class ParkedTheme:
     position: int
     name: str

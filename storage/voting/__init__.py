@@ -4,13 +4,13 @@ with frozen results (closing), consensus and parked themes (consensus).
 Nobody's person and ballot meet in one row or one transaction: while a round is open a member's
 scores are sealed in their own delivery row (storage/voting/casting.py), and the ballots are
 written at the close, all at once, under random ids. The only places that join a person to their
-scores are :func:`member_feedback`, :func:`storage.ballots.ballot_view` and /mijngegevens, each to
+scores are :func:`storage.ballot_deliveries.own_scores` (a member's own feedback), :func:`storage.ballots.ballot_view` and /mijngegevens, each to
 show a member their own ballot, with the ballot secret. Messages to the group and exports get
 figures per theme, and ballots under pseudonyms only where enough people voted.
 """
 
 from storage.voting.casting import MAX_REASON, erase_drafts, opened, own_cells, record_reason, submit
-from storage.voting.closing import close, export_rows, member_feedback, names_by_id, results
+from storage.voting.closing import close, export_rows, names_by_id, results
 from storage.voting.consensus import confirm_consensus, last_proposal, parked, themes_by_position
 from storage.voting.rounds import (
     ROUND_THEMES,
@@ -60,7 +60,6 @@ __all__ = [
     "get_round",
     "joined_members",
     "last_proposal",
-    "member_feedback",
     "names_by_id",
     "names_of",
     "next_round_plan",

@@ -39,7 +39,6 @@ from storage.models import (
 from storage.records import (
     CloseResult,
     ExportRows,
-    MemberFeedback,
 )
 from storage.voting.casting import opened
 from storage.voting.rounds import _last_closed, _tiebreak_plan, quorum_needed, round_record
@@ -278,27 +277,6 @@ def names_by_id(session: Session, theme_ids: Iterable[int]) -> list[str]:
     ids = tuple(theme_ids)
     names = _names(session, ids)
     return [names[t] for t in ids if t in names]
-
-
-def member_feedback(session: Session, round_id: int, key: bytes) -> list[MemberFeedback]:
-    """For each member who got a ballot: their own scores, to be sent to them alone."""
-    out = []
-    deliveries = session.execute(
-        select(BallotDelivery.person_id, Person.telegram_id)
-        .join(Person, Person.id == BallotDelivery.person_id)
-        .where(BallotDelivery.round_id == round_id, BallotDelivery.failed.is_(False))
-    ).all()
-    by_name = {pseudonym(key, round_id, person_id): telegram_id for person_id, telegram_id in deliveries}
-    own: dict[int, dict[int, int]] = {telegram_id: {} for telegram_id in by_name.values()}
-    for name, theme_id, score in session.execute(
-        select(Ballot.pseudonym, Score.theme_id, Score.score)
-        .join(Score, Score.ballot_id == Ballot.id)
-        .where(Ballot.round_id == round_id, Ballot.pseudonym.in_(list(by_name)))
-    ):
-        own[by_name[name]][theme_id] = score
-    for telegram_id, scores in own.items():
-        out.append(MemberFeedback(telegram_id=telegram_id, scores=scores))
-    return out
 
 
 def export_rows(session: Session, trajectory_id: int) -> ExportRows:

@@ -31,5 +31,6 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             ],
         },
         {"trajectory": NAMELESS, "missed": [UndeliveredRecord("Bart", "ballot", "refused", _AT)]},
+        {"trajectory": TRAJECTORY, "missed": [UndeliveredRecord("", "announce", "timeout", _AT), UndeliveredRecord("", "progress", "server_error", _AT)]},
     ],
 }

@@ -81,7 +81,8 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {"view": view(scores={t.id: 2 for t in THEMES}), "themes": THEMES, "page": 0, "pages": 1, "missing": 0},
         {"view": view(round=round_(status="closed")), "themes": THEMES, "page": 0, "pages": 1, "missing": 1},
     ],
-    "voting/ballot_failed": [{"names": ["Anne"]}, {"names": ["Anne", "Bart <b>"]}],
+    "voting/ballot_replaced": [{}],
+    "voting/resent": [{"number": 1, "resent": 0}, {"number": 2, "resent": 1}, {"number": 3, "resent": 4}],
     "voting/quorum": [{"round": round_(), "submitted": 3, "needed": 5}],
     "voting/results": [
         results(tally=REACH_TALLY, change=compare_rounds(PREVIOUS, REACH_TALLY), stability=stability(PREVIOUS, REACH_TALLY, top_n=3)),
