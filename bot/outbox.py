@@ -73,13 +73,16 @@ class Kind:
     ``draw``: the text from the database when it goes (None: use the row's text; a draw that gives
     None means the message is no longer owed, e.g. the round closed). ``stored``: written in the
     transaction that forgets the row, given the sent messages; what it returns goes to ``then``,
-    run after the commit. ``failed``: written with the record of a message given up.
+    run after the commit. ``failed``: written with the record of a message given up. ``gone``: run
+    when the person left the group, so the message was dropped.
     """
 
     draw: Callable[[Services, OutboxRecord], Awaitable[Drawn | None]] | None = None
     stored: Callable[[Session, OutboxRecord, list[int]], Any] | None = None
     then: Callable[[Bot, Services, OutboxRecord, Any], Awaitable[None]] | None = None
     failed: Callable[[Session, OutboxRecord], None] | None = None
+    # Run after the message was dropped because its person left the group (bot/membership.py).
+    gone: Callable[[Bot, Services, OutboxRecord], Awaitable[None]] | None = None
     retry_timeouts: bool = False  # a timed-out send may have arrived: only where a copy does no harm
     report: bool = True  # the moderator hears about it when it cannot be delivered
 
@@ -295,6 +298,8 @@ class Sender:
         # and a kind's draw answers None when it is no longer owed (the round closed, say).
         if not await self._may_receive(row):
             await db.run(outbox.done, row.id)
+            if kind.gone is not None:
+                await kind.gone(self.bot, self.services, row)
             return "dropped"
         drawn = await kind.draw(self.services, row) if kind.draw else Drawn(row.text or "", _markup(row.markup))
         if drawn is None or not drawn.text:

@@ -32,6 +32,7 @@ from bot.keyboards.voting import (
 from bot.messaging import answer, send_html, shows_already, unchanged
 from bot.outbox import Drawn, Kind, register, wake
 from bot.render import Texts
+from conversations.voting import update_progress
 from method.text_input import clean_text
 from method.themes.catalogues import sdg_name
 from storage import ballot_deliveries, ballots, outbox, prompts, voting
@@ -101,10 +102,23 @@ def _ballot_not_arrived(session: Session, row: OutboxRecord) -> None:
     ballot_deliveries.not_arrived(session, row.round_id, row.person_id)
 
 
+async def _ballot_gone(bot: Bot, services: Services, row: OutboxRecord) -> None:
+    """The member left before their ballot went: the round counts one fewer, and says so."""
+    if row.round_id is not None:
+        await update_progress(bot, services, row.round_id)
+
+
 # A timed-out ballot may have arrived: it is sent again, and the older copy retired.
 register(
     "ballot",
-    Kind(draw=_draw_ballot, stored=_ballot_arrived, then=_retire_older_copy, failed=_ballot_not_arrived, retry_timeouts=True),
+    Kind(
+        draw=_draw_ballot,
+        stored=_ballot_arrived,
+        then=_retire_older_copy,
+        failed=_ballot_not_arrived,
+        gone=_ballot_gone,
+        retry_timeouts=True,
+    ),
 )
 
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.guards import moderator_only
 from bot.messaging import send_html, topic_of
 from bot.outbox import Kind, register, wake
 from bot.render import Texts
 from conversations.ballot import queue_ballot
-from conversations.voting import progress_digest, rule_context, schedule_deadline
+from conversations.voting import progress_digest, rule_context, schedule_deadline, update_progress
 from method.dates import parse_moment
 from storage import ballot_deliveries, outbox, voting
 from storage.models import utcnow
@@ -141,9 +141,16 @@ def _progress_shown(session: Session, row: outbox.OutboxRecord, ids: list[int]) 
     voting.set_progress_message(session, row.round_id, ids[-1], progress_digest(row.text or ""))
 
 
+async def _progress_current(bot: Bot, services: Services, row: outbox.OutboxRecord, _: object) -> None:
+    """The counts may have moved while the message waited its turn (a ballot dropped because its
+    member left, a fast submission): the message shows them as they are now."""
+    if row.round_id is not None:
+        await update_progress(bot, services, row.round_id)
+
+
 # A repeated announcement does no harm; a second progress message would be one nobody updates.
 register("announce", Kind(retry_timeouts=True))
-register("progress", Kind(stored=_progress_shown))
+register("progress", Kind(stored=_progress_shown, then=_progress_current))
 
 
 def handlers() -> list:

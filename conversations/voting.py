@@ -13,11 +13,11 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.guards import moderator_only, registered_group
 from bot.keyboards.voting import CLOSE_PATTERN, SETTING_PATTERN, quorum_keyboard, settings_keyboard
 from bot.messaging import drop_buttons, edit_html, send_html, unchanged
@@ -60,7 +60,13 @@ def progress_digest(text: str) -> str:
 
 
 async def refresh_progress(context: BotContext, round_id: int) -> None:
-    """Edit the group's single progress message in place (counts only, never who).
+    """Edit the group's single progress message in place (counts only, never who)."""
+    await update_progress(context.bot, context.services, round_id)
+
+
+async def update_progress(bot: Bot, services: Services, round_id: int) -> None:
+    """``refresh_progress`` where no update is handled (the outbox's sender, after a leaver's
+    ballot was dropped).
 
     Members' chats are processed in parallel (on one instance or several), so two submissions can
     edit at once and the older count land last: after its edit, each editor reads again and
@@ -68,25 +74,25 @@ async def refresh_progress(context: BotContext, round_id: int) -> None:
     """
     shown: tuple[str, int] | None = None
     for _ in range(3):
-        round_ = await context.db.run(voting.get_round, round_id)
+        round_ = await services.db.run(voting.get_round, round_id)
         if round_ is None or round_.progress_message_id is None:
             return
-        trajectory = await context.db.run(trajectories.by_id, round_.trajectory_id)
+        trajectory = await services.db.run(trajectories.by_id, round_.trajectory_id)
         assert trajectory is not None
-        submitted, _ = await context.db.run(voting.progress, round_id)
+        submitted, _ = await services.db.run(voting.progress, round_id)
         if shown == (round_.status, submitted):
             return
         shown = (round_.status, submitted)
-        text = context.texts.render(
+        text = services.texts.render(
             trajectory.language, "voting/progress", round=round_, submitted=submitted, timezone=trajectory.timezone
         )
-        if not await context.db.run(voting.claim_progress_text, round_id, progress_digest(text)):
+        if not await services.db.run(voting.claim_progress_text, round_id, progress_digest(text)):
             return  # the message shows this already: Telegram refuses an edit that changes nothing
         try:
-            await context.bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
+            await bot.edit_message_text(text, trajectory.chat_id, round_.progress_message_id, parse_mode="HTML")
         except BadRequest as error:
             if not unchanged(error):
-                await context.db.run(voting.claim_progress_text, round_id, None)
+                await services.db.run(voting.claim_progress_text, round_id, None)
                 log.warning("progress message of round %s not updated: %s", round_id, error)
 
 

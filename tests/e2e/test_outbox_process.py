@@ -12,7 +12,7 @@ from fake_telegram.waiting import wait_for_bot_message_sync, wait_for_sync
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Ballot, BallotDelivery, OutboxMessage, Score, Theme, Trajectory, Undelivered
+from storage.models import BallotDelivery, DraftScore, OutboxMessage, Theme, Trajectory, Undelivered
 from tests.e2e.test_bot_process import fake_server, start_bot, stop_bot  # noqa: F401 (fixture)
 
 THEMES = 4
@@ -82,8 +82,9 @@ def counts(database_url: str) -> dict[str, object]:
     engine = create_engine(database_url)
     with Session(engine) as session:
         found = {
-            "scores": session.scalar(select(func.count()).select_from(Score)),
-            "ballots": session.scalar(select(func.count()).select_from(Ballot)),
+            # The round is still open: each score is a member's sealed cell (storage/voting/casting.py).
+            "scores": session.scalar(select(func.count()).select_from(DraftScore)),
+            "ballots": session.scalar(select(func.count(func.distinct(DraftScore.person_id)))),
             "submitted": session.scalar(
                 select(func.count()).select_from(BallotDelivery).where(BallotDelivery.submitted.is_(True))
             ),

@@ -13,7 +13,7 @@ from bot import messaging
 from bot.app import build_application
 from bot.outbox import Sender, sender_of
 from storage import outbox, undelivered, voting
-from storage.models import BallotDelivery, OutboxMessage, Score
+from storage.models import BallotDelivery, DraftScore, OutboxMessage
 from storage.outbox import OutboxRecord
 from tests.conversations.voting_helpers import ballot_message, cast, voting_group
 from tests.harness import Harness, make_settings
@@ -131,7 +131,7 @@ async def test_a_ballot_that_timed_out_but_arrived_counts_and_retires_itself_on_
     retired = next(m for m in core.messages(bart["id"]) if m["message_id"] == unknown["message_id"])
     assert "vervangen door een nieuwer exemplaar" in retired["text"]
     await harness.press(bart, left, vote_buttons(left)[2])  # the same score again: unchanged, not doubled
-    assert await harness.db.run(lambda s: s.query(Score).count()) == 1
+    assert await harness.db.run(lambda s: s.query(DraftScore).count()) == 1
 
 
 @pytest.mark.parametrize("kind", ["500", "timeout", "drop"])
@@ -145,7 +145,7 @@ async def test_a_failed_answer_to_a_press_loses_nothing_and_the_ballot_is_redraw
     press = vote_buttons(ballot)[2]
     await harness.press(bart, ballot, press)
     assert "✅ 3" in str(ballot_message(core, bart)["reply_markup"])  # redrawn all the same
-    assert await harness.db.run(lambda s: s.query(Score).count()) == 1
+    assert await harness.db.run(lambda s: s.query(DraftScore).count()) == 1
 
 
 async def test_what_never_arrives_is_told_to_the_moderator_once_for_every_kind(harness: Harness) -> None:
