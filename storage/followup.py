@@ -15,10 +15,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from method import followup as method
+from storage import claims
 from storage.convert import trajectory_record
 from storage.followup_progress import followed, goals, name_of
 from storage.goals import role
@@ -34,7 +35,7 @@ from storage.models import (
 )
 from storage.records.followup import AskDecision, AskJob, ReportOutcome, RoundClosed
 
-CLAIM_TIMEOUT = timedelta(minutes=5)
+CLAIM_TIMEOUT = claims.CLAIM_TIMEOUT  # storage/claims.py: the same rule for every row sent once
 DEADLINE_HOUR = time(9, 0)  # a deadline round asks at 9:00 in the group's time zone
 ASK, REMINDER = "ask", "reminder"
 
@@ -226,27 +227,7 @@ def job_of(row: FollowupAsk) -> AskJob:
 
 def claim_due(session: Session, now: datetime, instance_id: str, limit: int = 50) -> list[AskJob]:
     """Take up to ``limit`` due questions and reminders for this instance (stale claims taken over)."""
-    stale = now - CLAIM_TIMEOUT
-    session.execute(
-        update(FollowupAsk)
-        .where(FollowupAsk.state == "sending", FollowupAsk.claimed_at <= stale)
-        .values(state="failed", outcome="unknown")
-    )
-    rows = session.scalars(
-        select(FollowupAsk)
-        .where(
-            or_(
-                and_(FollowupAsk.state == "pending", FollowupAsk.due_at <= now),
-                and_(FollowupAsk.state == "claimed", FollowupAsk.claimed_at <= stale),
-            )
-        )
-        .order_by(FollowupAsk.due_at, FollowupAsk.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for row in rows:
-        row.state, row.claimed_at, row.claimed_by = "claimed", now, instance_id
-    return [job_of(row) for row in rows]
+    return [job_of(row) for row in claims.claim_due(session, FollowupAsk, now, instance_id, limit)]
 
 
 def answered(session: Session, goal_id: int, round_id: int) -> bool:

@@ -5,7 +5,7 @@ A reminder goes ``pending`` → ``claimed`` (an instance took it, :func:`claim_d
 ``dropped`` when it is no longer useful at send time (the session started, the member is done or
 left, a later reminder supersedes it). Claiming uses ``SELECT ... FOR UPDATE SKIP LOCKED``, so
 instances sharing one PostgreSQL database never take the same row (SQLite ignores the clause; it
-runs one instance per file). A claim older than :data:`CLAIM_TIMEOUT` belongs to an instance that
+runs one instance per file; storage/claims.py). A claim older than :data:`CLAIM_TIMEOUT` belongs to an instance that
 died before it sent anything and is taken again; a row left in ``sending`` that long may or may
 not have reached Telegram and becomes ``failed`` (outcome ``unknown``), never sent twice.
 """
@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from storage import claims
 from storage.convert import trajectory_record
 from storage.models import (
     DreamCollection,
@@ -33,7 +34,7 @@ from storage.people import JOINED
 from storage.records import DreamTheme, NextSession, ReminderDecision, ReminderJob
 
 AUTO, MANUAL = "auto", "manual"
-CLAIM_TIMEOUT = timedelta(minutes=5)
+CLAIM_TIMEOUT = claims.CLAIM_TIMEOUT  # storage/claims.py: the same rule for every row sent once
 # A member gets no second reminder for the same session within this time (moments that were
 # changed, a moderator who presses twice).
 MIN_GAP = {AUTO: timedelta(hours=6), MANUAL: timedelta(minutes=10)}
@@ -191,27 +192,7 @@ def claim_due(session: Session, now: datetime, instance_id: str, limit: int = 50
     Rows another instance holds locked are skipped, not waited for; rows it claimed are no longer
     ``pending``. A stale claim (the instance died before sending) is taken over.
     """
-    stale = now - CLAIM_TIMEOUT
-    session.execute(
-        update(Reminder)
-        .where(Reminder.state == "sending", Reminder.claimed_at <= stale)
-        .values(state="failed", outcome="unknown")
-    )
-    rows = session.scalars(
-        select(Reminder)
-        .where(
-            or_(
-                and_(Reminder.state == "pending", Reminder.due_at <= now),
-                and_(Reminder.state == "claimed", Reminder.claimed_at <= stale),
-            )
-        )
-        .order_by(Reminder.due_at, Reminder.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for row in rows:
-        row.state, row.claimed_at, row.claimed_by = "claimed", now, instance_id
-    return [_job(row) for row in rows]
+    return [_job(row) for row in claims.claim_due(session, Reminder, now, instance_id, limit)]
 
 
 def create_manual(session: Session, trajectory_id: int, now: datetime, instance_id: str) -> list[ReminderJob]:
