@@ -81,6 +81,8 @@ def changes_closed(update: Update, *, private: bool) -> bool:
     query = update.callback_query
     if query is not None:
         namespace = (query.data or "").split(":", 1)[0]
+        if namespace == "next":  # the next-step card: after closing it offers the next trajectory
+            return not (query.data or "").endswith((":nieuwtraject", ":alles"))
         return namespace not in (_PRIVATE_BUTTONS if private else _GROUP_BUTTONS)
     message = update.message
     if message is None:

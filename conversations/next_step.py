@@ -14,7 +14,18 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import BotContext
 from bot.messaging import drop_buttons, send_html
 from bot.render import Texts
-from conversations import dialogue, dreams, evaluation, goals, report, round_opening, session, themes, voting
+from conversations import (
+    dialogue,
+    dreams,
+    evaluation,
+    goals,
+    next_trajectory,
+    report,
+    round_opening,
+    session,
+    themes,
+    voting,
+)
 from method.progress import Facts, progress
 from storage import synthesis
 
@@ -34,6 +45,7 @@ ACTIONS: dict[str, Handler] = {
     "rapport": report.report_command,
     "evaluatie": evaluation.group_command,
     "afsluiten": evaluation.close_trajectory_command,
+    "nieuwtraject": next_trajectory.next_command,
 }
 """The command a card's button runs -> its handler (a button can run nothing else)."""
 
@@ -50,8 +62,11 @@ FIRST_ACTION = {
 """The first step not done -> the command that starts it."""
 
 
-def next_action(facts: Facts, open_round: int | None, dialogue_running: bool) -> str:
-    """What the moderator does next: finish what runs, else start the first step not done."""
+def next_action(facts: Facts, open_round: int | None, dialogue_running: bool, *, closed: bool = False) -> str:
+    """What the moderator does next: finish what runs, else start the first step not done; after
+    closing, the next trajectory (its goals are followed up meanwhile, conversations/goal_followup.py)."""
+    if closed:
+        return "nieuwtraject"
     if open_round is not None:
         return "sluitronde"
     if dialogue_running:
@@ -77,7 +92,8 @@ async def show_card(context: BotContext, trajectory_id: int, chat_id: int) -> No
     """Post the card for this group: the steps, and the next action with its button."""
     facts, open_round, running = await context.db.run(synthesis.where_we_are, trajectory_id)
     steps, upcoming = progress(facts)
-    action = next_action(facts, open_round, running)
+    closed = context.trajectory.closed_at is not None
+    action = next_action(facts, open_round, running, closed=closed)
     text = context.render(
         "help/next_step",
         trajectory=context.trajectory,

@@ -233,3 +233,16 @@ async def test_files_after_closing(harness: Harness) -> None:
     await harness.run()
     assert harness.last_text(anne["id"]).startswith(CLOSED_NL)
     assert await harness.db.run(themes.list_themes, tid) == themes_before
+
+
+@pytest.mark.parametrize(
+    ("data", "refused"),
+    [("next:7:nieuwtraject", False), ("next:7:alles", False), ("next:7:stemronde", True), ("next:7:sessie", True)],
+)
+def test_the_next_step_card_in_a_closed_group_offers_only_the_next_trajectory(data: str, refused: bool) -> None:
+    from telegram import CallbackQuery, Update, User
+
+    from bot.read_only import changes_closed
+
+    press = Update(1, callback_query=CallbackQuery("1", User(5, "Anne", False), "chat", data=data))
+    assert changes_closed(press, private=False) is refused

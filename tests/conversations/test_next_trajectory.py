@@ -174,3 +174,19 @@ async def test_english_and_nothing_parked(harness: Harness) -> None:
         await harness.db.run(next_trajectory.previous_of, (await harness.db.run(trajectories.by_chat, group["id"])).id)
         is not None
     )
+
+
+async def test_after_closing_the_next_step_card_offers_the_next_trajectory(harness: Harness) -> None:
+    """/help in a closed group: the card's next action is a new trajectory, and its button (which
+    the read-only check lets through, unlike the closed trajectory's other steps) starts it."""
+    group, people, _, old_id = await closed_group(harness)
+    anne = people[0]
+    await harness.say(anne, group, "/help")
+    card = harness.last_from_bot(group)
+    assert "dit traject is afgesloten" in card["text"] and "/voortgang" in card["text"]
+    pressed = data_of(card, "next:")
+    assert pressed == [f"next:{old_id}:nieuwtraject", f"next:{old_id}:alles"]
+    await harness.press(anne, card, pressed[0])
+    assert harness.last_text(group).startswith("🌱 Een nieuw traject voor deze kopgroep")
+    new = await harness.db.run(trajectories.by_chat, group["id"])
+    assert new is not None and new.id != old_id
