@@ -53,7 +53,9 @@ POLL = 0.5  # seconds between looks when nothing woke the sender (rows queued by
 REFRESH = 2.0  # seconds a look at the table serves, unless this instance queued something meanwhile
 MAX_FLOOD_TRIES = 12  # 429s in a row for one message before it is given up
 MAX_FLOOD_WAIT = 3600  # a longer retry_after is not waited out
-LEADER_KEY = 0x6B67_6F62  # pg advisory lock: "kgob"
+# The sender's advisory lock, one per schema: installations that share a PostgreSQL database in
+# schemas of their own (and parallel test workers) each elect their own sender.
+LEADER_LOCK = text("SELECT pg_try_advisory_lock(hashtext('kopgroep-outbox:' || current_schema()))")
 LEADER_RETRY = 1.0  # seconds between tries to become the sender
 LEADER_CHECK = 5.0  # seconds between checks that the lock's connection is still there
 
@@ -132,7 +134,7 @@ class Leadership:
         except Exception as error:
             log.info("outbox sender: database away (%s)", type(error).__name__)
             return False
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_KEY}).scalar()
+        got = connection.execute(LEADER_LOCK).scalar()
         connection.commit()
         if not got:
             connection.close()
