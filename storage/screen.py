@@ -22,6 +22,7 @@ from method.screen_link import TokenParts
 from storage import answers, dialogue, dream_summary, goals, reminders, synthesis, voting
 from storage.convert import trajectory_record
 from storage.models import (
+    AnonymousAnswer,
     BallotDelivery,
     Contribution,
     CouncilDecision,
@@ -202,6 +203,13 @@ def _marks() -> Select:
         select(func.count())
         .select_from(Contribution)
         .join(Dialogue, Dialogue.id == Contribution.dialogue_id)
+        .where(Dialogue.trajectory_id == t)
+        .scalar_subquery(),
+        # Anonymous answers wait sealed until /volgende (storage/answers.py): counted here too, so
+        # the screen's "N members answered" moves with each one.
+        select(func.count())
+        .select_from(AnonymousAnswer)
+        .join(Dialogue, Dialogue.id == AnonymousAnswer.dialogue_id)
         .where(Dialogue.trajectory_id == t)
         .scalar_subquery(),
         one(func.count(Question.id), Question.trajectory_id == t, Question.removed.is_(False)),

@@ -106,3 +106,20 @@ async def test_in_private_it_says_it_works_in_the_group(harness: Harness) -> Non
     group, people, _ = await voting_group(harness, members=2, themes=4)
     await harness.say(people[0], people[0]["id"], "/scherm")
     assert harness.last_text(people[0]["id"]) == "Dat commando werkt in de groep van de kopgroep, niet hier."
+
+
+async def test_the_glance_moves_with_each_anonymous_answer(harness: Harness) -> None:
+    """Anonymous answers wait sealed until /volgende, outside the contributions: the glance the
+    open page makes every second must still change with each one, or the screen's "N members
+    answered" would lag until the next full look."""
+    group, people, _ = await voting_group(harness, members=4, themes=4)
+    anne, bart, chris, _ = people
+    _, token = await ask_link(harness, group, anne)
+    parts = read_token(hub_of(harness).key, token)
+    assert parts is not None
+    await harness.say(anne, group, "/dialoog anoniem")
+    marks = [await harness.db.run(lambda s: screen.glance(s, parts, utcnow())[1])]
+    for person, text in ((bart, "Minder papier op het gemeentehuis"), (chris, "Toegankelijk voor iedereen")):
+        await harness.say(person, person["id"], text)
+        marks.append(await harness.db.run(lambda s: screen.glance(s, parts, utcnow())[1]))
+    assert len(set(marks)) == 3
