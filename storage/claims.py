@@ -44,3 +44,19 @@ def claim_due(session: Session, model: type[Row], now: datetime, instance_id: st
     for row in rows:
         row.state, row.claimed_at, row.claimed_by = "claimed", now, instance_id
     return list(rows)
+
+
+def finish(
+    session: Session, model: type[Row], row_id: int, instance_id: str, state: str, now: datetime, outcome: str | None
+) -> bool:
+    """Record how sending a claimed row went: ``sent``, ``failed``, or ``pending`` again (a passing
+    network error). False when this instance no longer holds it (another took the claim over)."""
+    row = session.get(model, row_id)
+    if row is None or row.claimed_by != instance_id or row.state != "sending":
+        return False
+    row.state, row.outcome = state, outcome
+    if state == "sent":
+        row.sent_at = now
+    if state == "pending":
+        row.claimed_at = row.claimed_by = None
+    return True

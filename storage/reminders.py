@@ -354,15 +354,7 @@ def finish(
     session: Session, reminder_id: int, instance_id: str, state: str, now: datetime, outcome: str | None = None
 ) -> bool:
     """Record how sending went: ``sent``, ``failed``, or ``pending`` again (a passing network error)."""
-    row = session.get(Reminder, reminder_id)
-    if row is None or row.claimed_by != instance_id or row.state != "sending":
-        return False
-    row.state, row.outcome = state, outcome
-    if state == "sent":
-        row.sent_at = now
-    if state == "pending":
-        row.claimed_at = row.claimed_by = None
-    return True
+    return claims.finish(session, Reminder, reminder_id, instance_id, state, now, outcome)
 
 
 def mark_unreachable(session: Session, person_id: int) -> None:
